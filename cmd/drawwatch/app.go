@@ -1,0 +1,138 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/drawwatch/drawwatch"
+	"github.com/drawwatch/drawwatch/config"
+	"github.com/drawwatch/drawwatch/notify"
+	"github.com/drawwatch/drawwatch/scraper"
+	"github.com/drawwatch/drawwatch/store"
+	"github.com/drawwatch/drawwatch/watch"
+)
+
+// app is the wiring shared by the commands that use the config: it is the
+// only place where concrete types from different packages meet.
+type app struct {
+	cfg    *config.Config
+	log    *slog.Logger
+	stdout io.Writer
+}
+
+func loadApp(env *cliEnv, configPath string) (*app, error) {
+	cfg, err := config.Load(configPath)
+	if err != nil {
+		return nil, err
+	}
+	return &app{cfg: cfg, log: newLogger(env.stderr, cfg.Log), stdout: env.stdout}, nil
+}
+
+func newLogger(w io.Writer, c config.Log) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(c.Level)) // validated by config
+	opts := &slog.HandlerOptions{Level: level}
+	if c.Format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+func (a *app) openStore(ctx context.Context) (*store.Store, error) {
+	st, err := store.Open(ctx, a.cfg.Store.Path)
+	if err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	return st, nil
+}
+
+// lockStore takes the one-writer lock or explains who holds it.
+func (a *app) lockStore(ctx context.Context, st *store.Store, owner string) (func(context.Context) error, error) {
+	unlock, err := st.TryLock(ctx, owner, lockStaleAfter)
+	if errors.Is(err, store.ErrLocked) {
+		return nil, fmt.Errorf("%w; %s is in use by another drawwatch run: wait for it to finish (a daemon holds it while it runs; stop it or use `drawwatch draws` to read)", err, st.Path())
+	}
+	return unlock, err
+}
+
+// lockStaleAfter is how old a lock's heartbeat must be before another run
+// may take it over: a crashed run must not block the store forever.
+const lockStaleAfter = 2 * time.Minute
+
+func (a *app) fetcher() *scraper.Fetcher {
+	fc := scraper.DefaultFetcherConfig()
+	if a.cfg.Fetch.UserAgent != "" {
+		fc.UserAgent = a.cfg.Fetch.UserAgent
+	}
+	fc.Delay = a.cfg.Fetch.Delay.Duration
+	fc.Timeout = a.cfg.Fetch.Timeout.Duration
+	fc.MaxBodySize = a.cfg.Fetch.MaxBodyBytes
+	fc.Retries = a.cfg.Fetch.Retries
+	fc.RetryBase = a.cfg.Fetch.RetryBase.Duration
+	fc.RespectRobots = *a.cfg.Fetch.RespectRobots
+	return scraper.NewFetcher(fc)
+}
+
+func (a *app) router() (*notify.Router, error) {
+	routes := make([]notify.Route, 0, len(a.cfg.Routes))
+	for _, r := range a.cfg.Routes {
+		routes = append(routes, notify.Route{
+			Name: r.Name, Targets: r.Targets, Kinds: r.Kinds, Streams: r.Streams, NOCs: r.NOCs,
+			Categories: r.Categories, MinScore: r.MinScore, MaxScore: r.MaxScore,
+		})
+	}
+	return notify.NewRouter(routes, a.cfg.Targets())
+}
+
+func (a *app) notifiers() ([]notify.Notifier, error) {
+	var ns []notify.Notifier
+	for _, s := range a.cfg.Slack {
+		n, err := notify.NewSlack(notify.SlackConfig{Name: s.Name, WebhookURL: s.WebhookURL, Token: s.Token,
+			Channel: s.Channel, APIURL: s.APIURL, Timeout: a.cfg.Fetch.Timeout.Duration})
+		if err != nil {
+			return nil, fmt.Errorf("slack target %q: %w", s.Name, err)
+		}
+		ns = append(ns, n)
+	}
+	for _, e := range a.cfg.Email {
+		n, err := notify.NewEmail(notify.EmailConfig{Name: e.Name, Addr: e.SMTP, From: e.From, To: e.To,
+			Username: e.Username, Password: e.Password, TLS: e.TLS, Timeout: a.cfg.Fetch.Timeout.Duration})
+		if err != nil {
+			return nil, fmt.Errorf("email target %q: %w", e.Name, err)
+		}
+		ns = append(ns, n)
+	}
+	return ns, nil
+}
+
+func (a *app) runner(st *store.Store, route func(drawwatch.Event) []string, m watch.Metrics) *watch.Runner {
+	return &watch.Runner{
+		Store: st, Fetcher: a.fetcher(), Sources: a.cfg.Sources, Route: route,
+		BacklogDays: a.cfg.Store.BacklogDays, Health: a.cfg.Health, Metrics: m, Logger: a.log,
+	}
+}
+
+func (a *app) dispatcher(st *store.Store, ns []notify.Notifier, r *notify.Router) *notify.Dispatcher {
+	return notify.NewDispatcher(st, ns,
+		notify.WithLogger(a.log),
+		notify.WithMaxAttempts(a.cfg.Delivery.MaxAttempts),
+	)
+}
+
+// exitCodeFor maps an error to the exit code scripts can act on.
+func exitCodeFor(err error) int {
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, store.ErrLocked):
+		return exitBusy
+	case errors.Is(err, scraper.ErrBlocked):
+		return exitBlocked
+	default:
+		return exitFailed
+	}
+}

@@ -1,0 +1,168 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/drawwatch/drawwatch"
+	"github.com/drawwatch/drawwatch/config"
+	"github.com/drawwatch/drawwatch/scraper"
+)
+
+func cmdParse(ctx context.Context, env *cliEnv, args []string) int {
+	fs := newFlags("parse", env)
+	kind := fs.String("kind", "", "page kind: updates, noi or ita (default: detect)")
+	asJSON := fs.Bool("json", false, "print JSON")
+	fs.Usage = func() {
+		fmt.Fprintln(env.stderr, "usage: drawwatch parse [--kind updates|noi|ita] FILE_OR_URL [--json]")
+		fs.PrintDefaults()
+	}
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return exitUsage
+	}
+	if len(pos) != 1 {
+		fs.Usage()
+		return exitUsage
+	}
+	switch drawwatch.PageKind(*kind) {
+	case "", drawwatch.PageUpdates, drawwatch.PageNOI, drawwatch.PageITA:
+	default:
+		env.errorf("--kind %q: want updates, noi or ita", *kind)
+		return exitUsage
+	}
+	src := pos[0]
+	data, pageURL, err := readPage(ctx, src)
+	if err != nil {
+		env.errorf("%v", err)
+		return exitFailed
+	}
+	page, err := scraper.Parse(drawwatch.PageKind(*kind), data, pageURL)
+	if err != nil {
+		env.errorf("parse %s: %v", src, err)
+		if errors.Is(err, scraper.ErrBlocked) {
+			return exitBlocked
+		}
+		return exitFailed
+	}
+	if page.Truncated {
+		env.errorf("warning: %s is truncated; only the complete announcements before the cut were read", src)
+	}
+	if *asJSON {
+		enc := json.NewEncoder(env.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(page); err != nil {
+			env.errorf("write JSON: %v", err)
+			return exitFailed
+		}
+		return exitOK
+	}
+	printPage(env.stdout, page)
+	return exitOK
+}
+
+// readPage reads a local file, or fetches a URL once with the polite fetcher.
+func readPage(ctx context.Context, src string) ([]byte, string, error) {
+	if strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://") {
+		f := scraper.NewFetcher(scraper.DefaultFetcherConfig())
+		res, err := f.Fetch(ctx, scraper.FetchRequest{URL: src})
+		if err != nil {
+			return nil, "", err
+		}
+		return res.Body, src, nil
+	}
+	data, err := os.ReadFile(src)
+	if err != nil {
+		return nil, "", fmt.Errorf("read page: %w", err)
+	}
+	return data, guessPageURL(src), nil
+}
+
+// guessPageURL gives a saved page the URL it most likely came from, so
+// source_url links in the output point at the live page.
+func guessPageURL(file string) string {
+	base := filepath.Base(file)
+	switch {
+	case yearUpdates.MatchString(base):
+		return strings.ReplaceAll(config.DefaultUpdatesURL, "{year}", yearUpdates.FindStringSubmatch(base)[1])
+	case strings.Contains(base, "notifications-interest"):
+		return config.DefaultNOIURL
+	case strings.Contains(base, "invitations-apply"):
+		return config.DefaultITAURL
+	}
+	if abs, err := filepath.Abs(file); err == nil {
+		file = abs
+	}
+	return "file://" + filepath.ToSlash(file)
+}
+
+var yearUpdates = regexp.MustCompile(`((?:19|20)\d\d)-(?:ontario-immigrant-nominee-program-)?updates`)
+
+func printPage(w io.Writer, page *drawwatch.Page) {
+	draws := 0
+	for _, a := range page.Announcements {
+		draws += len(a.Draws)
+	}
+	fmt.Fprintf(w, "%s page: %d announcements, %d draws\n\n", page.Kind, len(page.Announcements), draws)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, a := range page.Announcements {
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", a.Posted, a.Kind, a.Title)
+		for _, d := range a.Draws {
+			fmt.Fprintf(tw, "\t  %s\t%s %s\t%s\t%s %s\t%s\t%s\n", d.Date, d.Stream, orDash(d.Category), d.Invitation,
+				d.ScoreKind, scoreBand(d), countText(d.Invitations), nocSummary(d.NOCs))
+		}
+	}
+	tw.Flush()
+}
+
+func scoreBand(d drawwatch.Draw) string {
+	switch {
+	case d.ScoreMin == nil && d.ScoreMax == nil:
+		return "-"
+	case d.ScoreMax == nil:
+		return fmt.Sprintf("%d+", *d.ScoreMin)
+	case d.ScoreMin == nil:
+		return fmt.Sprintf("≤%d", *d.ScoreMax)
+	case *d.ScoreMin == *d.ScoreMax:
+		return fmt.Sprint(*d.ScoreMin)
+	default:
+		return fmt.Sprintf("%d–%d", *d.ScoreMin, *d.ScoreMax)
+	}
+}
+
+func countText(n *int) string {
+	if n == nil {
+		return "count n/a"
+	}
+	return fmt.Sprintf("%d invited", *n)
+}
+
+func nocSummary(nocs []drawwatch.NOC) string {
+	if len(nocs) == 0 {
+		return ""
+	}
+	codes := make([]string, 0, 4)
+	for i, n := range nocs {
+		if i == 4 {
+			codes = append(codes, fmt.Sprintf("… (%d NOCs)", len(nocs)))
+			break
+		}
+		codes = append(codes, n.Code)
+	}
+	return "NOC " + strings.Join(codes, ", ")
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return "(" + s + ")"
+}

@@ -1,0 +1,181 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/drawwatch/drawwatch"
+	"github.com/drawwatch/drawwatch/store"
+)
+
+func cmdDraws(ctx context.Context, env *cliEnv, args []string) int {
+	fs := newFlags("draws", env)
+	configPath := fs.String("config", "", "config file")
+	asJSON := fs.Bool("json", false, "print JSON")
+	asCSV := fs.Bool("csv", false, "print CSV")
+	var f store.DrawFilter
+	var kind string
+	fs.StringVar(&f.Stream, "stream", "", "stream slug (hcp, fssw, skilled-trades, ejo-foreign-worker, ...)")
+	fs.StringVar(&f.NOC, "noc", "", "NOC code, or a prefix ending in * (\"31*\")")
+	fs.StringVar(&f.Since, "since", "", "only draws on or after this date (YYYY-MM-DD)")
+	fs.StringVar(&kind, "kind", "draw", "draw, news, or all")
+	fs.IntVar(&f.Limit, "limit", 0, "at most this many rows (0: all)")
+	fs.BoolVar(&f.IncludeRemoved, "removed", false, "include announcements removed from the site")
+	if _, err := parseInterspersed(fs, args); err != nil {
+		return exitUsage
+	}
+	if *asJSON && *asCSV {
+		env.errorf("choose one of --json and --csv")
+		return exitUsage
+	}
+	if f.Since != "" {
+		if _, err := time.Parse(time.DateOnly, f.Since); err != nil {
+			env.errorf("--since %q: want a date like 2024-02-06", f.Since)
+			return exitUsage
+		}
+	}
+	switch kind {
+	case "draw", "news":
+		f.Kind = drawwatch.Kind(kind)
+	case "all", "":
+	default:
+		env.errorf("--kind %q: want draw, news or all", kind)
+		return exitUsage
+	}
+	a, err := loadApp(env, *configPath)
+	if err != nil {
+		env.errorf("%v", err)
+		return exitUsage
+	}
+	st, err := a.openStore(ctx)
+	if err != nil {
+		env.errorf("%v", err)
+		return exitFailed
+	}
+	defer st.Close()
+	draws, err := st.Draws(ctx, f)
+	if err != nil {
+		env.errorf("query draws: %v", err)
+		return exitFailed
+	}
+	switch {
+	case *asJSON:
+		enc := json.NewEncoder(env.stdout)
+		enc.SetIndent("", "  ")
+		if draws == nil {
+			draws = []store.StoredDraw{}
+		}
+		err = enc.Encode(draws)
+	case *asCSV:
+		err = writeDrawsCSV(env, draws)
+	default:
+		err = printStoredDraws(env.stdout, draws)
+	}
+	if err != nil {
+		env.errorf("write output: %v", err)
+		return exitFailed
+	}
+	return exitOK
+}
+
+func writeDrawsCSV(env *cliEnv, draws []store.StoredDraw) error {
+	w := csv.NewWriter(env.stdout)
+	w.Write([]string{"date", "kind", "program", "stream", "stream_name", "category", "invitation", "score_kind",
+		"score_min", "score_max", "invitations", "profiles_from", "profiles_to", "nocs", "deadline", "notes",
+		"source_url", "announcement_id", "announcement_title"})
+	opt := func(p *int) string {
+		if p == nil {
+			return ""
+		}
+		return strconv.Itoa(*p)
+	}
+	for _, d := range draws {
+		codes := make([]string, len(d.NOCs))
+		for i, n := range d.NOCs {
+			codes[i] = n.Code
+		}
+		w.Write([]string{d.Date, string(d.Kind), d.Program, string(d.Stream), d.StreamName, d.Category, d.Invitation,
+			d.ScoreKind, opt(d.ScoreMin), opt(d.ScoreMax), opt(d.Invitations), d.ProfilesFrom, d.ProfilesTo,
+			strings.Join(codes, " "), d.Deadline, d.Notes, d.SourceURL, d.AnnouncementID, d.AnnouncementTitle})
+	}
+	w.Flush()
+	return w.Error()
+}
+
+func cmdHistory(ctx context.Context, env *cliEnv, args []string) int {
+	fs := newFlags("history", env)
+	configPath := fs.String("config", "", "config file")
+	asJSON := fs.Bool("json", false, "print JSON")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return exitUsage
+	}
+	if len(pos) != 1 {
+		env.errorf("usage: drawwatch history [--config FILE] ANNOUNCEMENT_ID  (ids are in `drawwatch draws` output and alerts)")
+		return exitUsage
+	}
+	a, err := loadApp(env, *configPath)
+	if err != nil {
+		env.errorf("%v", err)
+		return exitUsage
+	}
+	st, err := a.openStore(ctx)
+	if err != nil {
+		env.errorf("%v", err)
+		return exitFailed
+	}
+	defer st.Close()
+	versions, err := st.History(ctx, pos[0])
+	if errors.Is(err, store.ErrNotFound) {
+		env.errorf("no announcement %q in %s; list ids with `drawwatch draws --kind all`", pos[0], st.Path())
+		return exitFailed
+	}
+	if err != nil {
+		env.errorf("read history: %v", err)
+		return exitFailed
+	}
+	if *asJSON {
+		enc := json.NewEncoder(env.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(versions); err != nil {
+			return exitFailed
+		}
+		return exitOK
+	}
+	for i, v := range versions {
+		fmt.Fprintf(env.stdout, "version %d  seen %s  hash %.12s\n  %s\n", i+1, v.SeenAt.Format(time.RFC3339), v.Hash, v.Announcement.Title)
+		if i == 0 {
+			fmt.Fprintf(env.stdout, "  first seen with %d draws\n", len(v.Announcement.Draws))
+		}
+		for _, f := range v.Fields {
+			fmt.Fprintf(env.stdout, "  %s: %s → %s\n", f.Field, orNone(f.Old), orNone(f.New))
+		}
+	}
+	return exitOK
+}
+
+func printStoredDraws(w io.Writer, draws []store.StoredDraw) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "DATE\tKIND\tSTREAM\tCATEGORY\tINV\tSCORE\tCOUNT\tNOCS\tANNOUNCEMENT")
+	for _, d := range draws {
+		count := "-"
+		if d.Invitations != nil {
+			count = strconv.Itoa(*d.Invitations)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s %s\t%s\t%d\t%s\n", d.Date, d.Kind, orDash(string(d.Stream)),
+			d.Category, d.Invitation, d.ScoreKind, scoreBand(d.Draw), count, len(d.NOCs), d.AnnouncementTitle)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintf(w, "%d rows\n", len(draws))
+	return err
+}

@@ -1,0 +1,459 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	_ "modernc.org/sqlite"
+
+	"github.com/drawwatch/drawwatch"
+)
+
+// TestMain lets tests run the real binary's main (signals and exit codes
+// included) by re-executing the test binary.
+func TestMain(m *testing.M) {
+	if os.Getenv("DRAWWATCH_TEST_MAIN") == "1" {
+		main()
+		return
+	}
+	for _, k := range os.Environ() { // colly reads COLLY_* after our options
+		if strings.HasPrefix(k, "COLLY_") {
+			os.Unsetenv(strings.SplitN(k, "=", 2)[0])
+		}
+	}
+	os.Exit(m.Run())
+}
+
+const realPages = "../../../shared/pages/ontario.ca/"
+
+func run(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = Run(context.Background(), args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func writeFile(t *testing.T, dir, name, content string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestConfigCheck(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		name     string
+		doc      string
+		env      map[string]string
+		wantCode int
+		want     []string
+		notWant  []string
+	}{
+		{
+			name:     "unknown key names key and line",
+			doc:      "[store]\npath = \"x.db\"\n\n[schedule]\ncron = \"@every 1m\"\nrun_at_startup = true\n",
+			wantCode: exitFailed,
+			want:     []string{"schedule.run_at_startup", "line 6"},
+		},
+		{
+			name:     "bad cron",
+			doc:      "[schedule]\ncron = \"CRON_TZ=America/Toronto\"\n",
+			wantCode: exitFailed,
+			want:     []string{"schedule.cron"},
+		},
+		{
+			name:     "valid config prints masked secrets",
+			doc:      "[[slack]]\nname = \"t\"\nwebhook_url = \"${HOOK}\"\n[[route]]\ntargets = [\"t\"]\n",
+			env:      map[string]string{"HOOK": "https://hooks.slack.com/services/SECRETVALUE"},
+			wantCode: exitOK,
+			want:     []string{"is valid", "********"},
+			notWant:  []string{"SECRETVALUE"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for k, v := range tt.env {
+				t.Setenv(k, v)
+			}
+			path := writeFile(t, dir, "c.toml", tt.doc)
+			code, out, errOut := run(t, "config", "check", "--config", path)
+			if code != tt.wantCode {
+				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tt.wantCode, out, errOut)
+			}
+			all := out + errOut
+			for _, w := range tt.want {
+				if !strings.Contains(all, w) {
+					t.Errorf("output does not mention %q:\n%s", w, all)
+				}
+			}
+			for _, w := range tt.notWant {
+				if strings.Contains(all, w) {
+					t.Errorf("output leaks %q:\n%s", w, all)
+				}
+			}
+		})
+	}
+}
+
+func TestParseCommand(t *testing.T) {
+	code, out, errOut := run(t, "parse", realPages+"captured/2024-updates.2025-12.html", "--json")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var page drawwatch.Page
+	if err := json.Unmarshal([]byte(out), &page); err != nil {
+		t.Fatalf("output is not a page JSON: %v", err)
+	}
+	var found bool
+	for _, a := range page.Announcements {
+		for _, d := range a.Draws {
+			if d.Date == "2024-02-06" && d.Stream == drawwatch.StreamHCP {
+				found = true
+				if !strings.HasPrefix(d.SourceURL, "https://www.ontario.ca/page/2024-ontario-immigrant-nominee-program-updates#") {
+					t.Errorf("source_url %q does not point at the live page's anchor", d.SourceURL)
+				}
+			}
+		}
+	}
+	if !found {
+		t.Error("the 6 Feb 2024 HCP draw is missing from parse --json")
+	}
+	for _, field := range []string{`"program"`, `"stream_name"`, `"score_kind"`, `"profiles_from"`, `"nocs"`, `"source_url"`} {
+		if !strings.Contains(out, field) {
+			t.Errorf("JSON lacks %s", field)
+		}
+	}
+
+	code, _, errOut = run(t, "parse", realPages+"rendered/bot-block-captcha.html")
+	if code != exitBlocked || !strings.Contains(errOut, "captcha") {
+		t.Errorf("captcha page: exit %d, stderr %q; want exit %d naming the captcha", code, errOut, exitBlocked)
+	}
+	code, out, _ = run(t, "parse", "--kind", "noi", realPages+"rendered/oinp-express-entry-notifications-interest.html")
+	if code != exitOK || !strings.Contains(out, "noi page") {
+		t.Errorf("noi table page: exit %d\n%s", code, out)
+	}
+}
+
+// testSite serves the demo pages with ETags; version 2 adds a draw.
+type testSite struct {
+	version atomic.Int32
+	hits    atomic.Int64
+}
+
+func (s *testSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/robots.txt" {
+		io.WriteString(w, "User-agent: *\nAllow: /\n")
+		return
+	}
+	s.hits.Add(1)
+	name := map[string]string{
+		"/updates": fmt.Sprintf("demo/updates-v%d.html", s.version.Load()),
+		"/noi":     "demo/noi.html",
+		"/ita":     "demo/ita.html",
+	}[r.URL.Path]
+	body, err := demoPages.ReadFile(name)
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	etag := fmt.Sprintf(`"%x"`, sha256.Sum256(body))
+	w.Header().Set("ETag", etag)
+	if r.Header.Get("If-None-Match") == etag {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	w.Write(body)
+}
+
+// slackHook counts webhook posts and keeps their bodies.
+type slackHook struct {
+	mu     sync.Mutex
+	bodies []string
+}
+
+func (h *slackHook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	b, _ := io.ReadAll(r.Body)
+	h.mu.Lock()
+	h.bodies = append(h.bodies, string(b))
+	h.mu.Unlock()
+	io.WriteString(w, "ok")
+}
+
+func (h *slackHook) posts() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]string(nil), h.bodies...)
+}
+
+func siteConfig(t *testing.T, dir, siteURL, hookURL, extra string) string {
+	t.Helper()
+	return writeFile(t, dir, "drawwatch.toml", fmt.Sprintf(`
+[store]
+path = "drawwatch.db"
+backlog_days = 0
+
+[fetch]
+delay = "1ms"
+retry_base = "1ms"
+
+[log]
+level = "warn"
+
+[delivery]
+wait = "10s"
+
+[[source]]
+name = "updates"
+kind = "oinp-updates"
+url = "%[1]s/updates"
+
+[[source]]
+name = "noi"
+kind = "oinp-noi"
+url = "%[1]s/noi"
+
+[[source]]
+name = "ita"
+kind = "oinp-ita"
+url = "%[1]s/ita"
+
+[[slack]]
+name = "team"
+webhook_url = "%[2]s"
+
+[[route]]
+targets = ["team"]
+kinds = ["draw", "news", "ops"]
+%[3]s`, siteURL, hookURL, extra))
+}
+
+func TestScrapeOnceEndToEnd(t *testing.T) {
+	site := &testSite{}
+	site.version.Store(1)
+	srv := httptest.NewServer(site)
+	defer srv.Close()
+	hook := &slackHook{}
+	hookSrv := httptest.NewServer(hook)
+	defer hookSrv.Close()
+	dir := t.TempDir()
+	cfg := siteConfig(t, dir, srv.URL, hookSrv.URL+"/services/T/B/x", "")
+
+	code, out, errOut := run(t, "scrape", "--once", "--config", cfg)
+	if code != exitOK {
+		t.Fatalf("first scrape: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if n := len(hook.posts()); n != 0 {
+		t.Errorf("first scrape of a new store with backlog_days=0 alerted %d times", n)
+	}
+
+	site.version.Store(2)
+	code, out, errOut = run(t, "scrape", "--once", "--config", cfg, "--dry-run")
+	if code != exitOK || !strings.Contains(out, "would alert: team") {
+		t.Errorf("dry run: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if n := len(hook.posts()); n != 0 {
+		t.Errorf("dry run sent %d alerts", n)
+	}
+
+	code, out, errOut = run(t, "scrape", "--once", "--config", cfg)
+	if code != exitOK {
+		t.Fatalf("second scrape: exit %d\n%s\n%s", code, out, errOut)
+	}
+	posts := hook.posts()
+	if len(posts) != 2 { // the new tech draw, the corrected NOC list
+		t.Fatalf("want 2 Slack posts (new draw, correction), got %d:\n%s", len(posts), strings.Join(posts, "\n"))
+	}
+	joined := strings.Join(posts, "\n")
+	for _, want := range []string{"21231", "32102"} {
+		if !strings.Contains(joined, want) {
+			t.Errorf("alerts do not mention %s", want)
+		}
+	}
+
+	code, out, _ = run(t, "scrape", "--once", "--config", cfg)
+	if code != exitOK || !strings.Contains(out, "not-modified") || len(hook.posts()) != 2 {
+		t.Errorf("third scrape: exit %d, posts %d\n%s", code, len(hook.posts()), out)
+	}
+
+	code, out, _ = run(t, "draws", "--config", cfg, "--noc", "2123*", "--csv")
+	if code != exitOK || !strings.Contains(out, "2026-03-19") || strings.Contains(out, "2026-03-12") {
+		t.Errorf("draws --noc 2123*: exit %d\n%s", code, out)
+	}
+	code, out, _ = run(t, "history", "--config", cfg, "march12-0")
+	if code != exitOK || !strings.Contains(out, "version 2") || !strings.Contains(out, "32102") {
+		t.Errorf("history: exit %d\n%s", code, out)
+	}
+	code, out, _ = run(t, "outbox", "--config", cfg, "--sent")
+	if code != exitOK || !strings.Contains(out, "2 alerts") {
+		t.Errorf("outbox: exit %d\n%s", code, out)
+	}
+}
+
+func TestConcurrentScrapesNeverCorruptTheStore(t *testing.T) {
+	site := &testSite{}
+	site.version.Store(2)
+	srv := httptest.NewServer(site)
+	defer srv.Close()
+	hookSrv := httptest.NewServer(&slackHook{})
+	defer hookSrv.Close()
+	dir := t.TempDir()
+	cfg := siteConfig(t, dir, srv.URL, hookSrv.URL+"/hook", "")
+
+	type result struct {
+		code      int
+		out, errs string
+	}
+	results := make([]result, 4)
+	var wg sync.WaitGroup
+	for i := range results {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var out, errb bytes.Buffer
+			c := Run(context.Background(), []string{"scrape", "--once", "--config", cfg}, &out, &errb)
+			results[i] = result{c, out.String(), errb.String()}
+		}()
+	}
+	wg.Wait()
+	ok := 0
+	for _, r := range results {
+		switch r.code {
+		case exitOK:
+			ok++
+		case exitBusy:
+			if !strings.Contains(r.errs, "another drawwatch run") {
+				t.Errorf("busy exit without a clear message: %q", r.errs)
+			}
+		default:
+			t.Errorf("exit %d\n%s\n%s", r.code, r.out, r.errs)
+		}
+	}
+	if ok == 0 {
+		t.Error("no scrape succeeded")
+	}
+	db, err := sql.Open("sqlite", filepath.Join(dir, "drawwatch.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var check string
+	if err := db.QueryRow("PRAGMA integrity_check").Scan(&check); err != nil || check != "ok" {
+		t.Errorf("integrity_check = %q, %v", check, err)
+	}
+	code, out, _ := run(t, "draws", "--config", cfg, "--json")
+	var draws []json.RawMessage
+	if code != exitOK || json.Unmarshal([]byte(out), &draws) != nil || len(draws) < 5 {
+		t.Errorf("draws after concurrent scrapes: exit %d, %d draws", code, len(draws))
+	}
+}
+
+func TestDaemonDetectsChangeAlertsOnceAndStopsOnSIGTERM(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the daemon as a subprocess")
+	}
+	site := &testSite{}
+	site.version.Store(1)
+	srv := httptest.NewServer(site)
+	defer srv.Close()
+	hook := &slackHook{}
+	hookSrv := httptest.NewServer(hook)
+	defer hookSrv.Close()
+	dir := t.TempDir()
+	cfg := siteConfig(t, dir, srv.URL, hookSrv.URL+"/hook", `
+[schedule]
+cron = "@every 1s"
+jitter = "1ms"
+grace = "5s"
+run_at_start = true
+
+[http]
+listen = "127.0.0.1:0"
+`)
+	cmd := exec.Command(os.Args[0], "run", "--config", cfg)
+	cmd.Env = append(os.Environ(), "DRAWWATCH_TEST_MAIN=1")
+	var stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = io.Discard, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+
+	waitFor := func(what string, cond func() bool) {
+		t.Helper()
+		deadline := time.Now().Add(20 * time.Second)
+		for !cond() {
+			if time.Now().After(deadline) {
+				t.Fatalf("timed out waiting for %s\ndaemon log:\n%s", what, stderr.String())
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	waitFor("first runs", func() bool { return site.hits.Load() >= 6 }) // two runs over three pages
+	if n := len(hook.posts()); n != 0 {
+		t.Fatalf("history alerted %d times", n)
+	}
+	site.version.Store(2)
+	waitFor("the change to be alerted", func() bool { return len(hook.posts()) >= 2 })
+	before := site.hits.Load()
+	waitFor("two more runs", func() bool { return site.hits.Load() >= before+6 })
+	if n := len(hook.posts()); n != 2 {
+		t.Errorf("want exactly 2 alerts (new draw + correction), got %d", n)
+	}
+
+	start := time.Now()
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	err := cmd.Wait()
+	if err != nil {
+		t.Errorf("daemon exit after SIGTERM: %v\n%s", err, stderr.String())
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("daemon took %v to stop, grace is 5s", d)
+	}
+	db, err := sql.Open("sqlite", filepath.Join(dir, "drawwatch.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var check string
+	if err := db.QueryRow("PRAGMA integrity_check").Scan(&check); err != nil || check != "ok" {
+		t.Errorf("integrity_check after SIGTERM = %q, %v", check, err)
+	}
+	// The lock was released: a one-off scrape runs at once.
+	if code, _, errOut := run(t, "scrape", "--once", "--config", cfg); code != exitOK {
+		t.Errorf("scrape after the daemon stopped: exit %d %s", code, errOut)
+	}
+}
+
+func TestDemo(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errOut := run(t, "demo", "--store", filepath.Join(dir, "demo.db"))
+	if code != exitOK {
+		t.Fatalf("demo: exit %d\n%s\n%s", code, out, errOut)
+	}
+	for _, want := range []string{"pass 1", "pass 2", "alert 1", "not-modified", "2026-03-19", "rows"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("demo output lacks %q:\n%s", want, out)
+		}
+	}
+}

@@ -1,0 +1,200 @@
+package notify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/mail"
+	"net/textproto"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/drawwatch/drawwatch"
+	gomail "github.com/wneessen/go-mail"
+)
+
+// EmailConfig configures one email target. Addr is host:port. TLS is
+// "starttls" (default: the connection must upgrade or nothing is sent),
+// "tls" (implicit TLS, usually port 465) or "none" (local relays and
+// tests only). Username/Password enable AUTH PLAIN. Timeout bounds the
+// whole SMTP conversation; default 30s.
+type EmailConfig struct {
+	Name     string
+	Addr     string
+	From     string
+	To       []string
+	Username string
+	Password string
+	TLS      string
+	Timeout  time.Duration
+}
+
+// EmailOption changes an Email notifier.
+type EmailOption func(*Email)
+
+// WithEmailHighlight sets how the NOC codes to list first are chosen.
+func WithEmailHighlight(h Highlighter) EmailOption {
+	return func(e *Email) { e.highlight = h }
+}
+
+// WithEmailClock sets the clock used for the Date header.
+func WithEmailClock(now func() time.Time) EmailOption {
+	return func(e *Email) { e.now = now }
+}
+
+// Email sends alerts by SMTP, one message with a text and an HTML part.
+type Email struct {
+	name      string
+	cfg       EmailConfig
+	host      string
+	port      int
+	domain    string
+	highlight Highlighter
+	now       func() time.Time
+	secrets   redactor
+}
+
+// NewEmail checks cfg and returns an Email notifier. Errors never quote
+// the password.
+func NewEmail(cfg EmailConfig, opts ...EmailOption) (*Email, error) {
+	name := cfg.Name
+	if name == "" {
+		name = "email"
+	}
+	host, portStr, err := net.SplitHostPort(cfg.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("email target %s: addr %q: want host:port (\"smtp.example.com:587\"): %w", name, cfg.Addr, err)
+	}
+	port, err := strconv.Atoi(portStr)
+	if err != nil || port <= 0 || port > 65535 {
+		return nil, fmt.Errorf("email target %s: addr %q: bad port", name, cfg.Addr)
+	}
+	from, err := mail.ParseAddress(cfg.From)
+	if err != nil {
+		return nil, fmt.Errorf("email target %s: from %q: %w", name, cfg.From, err)
+	}
+	if len(cfg.To) == 0 {
+		return nil, fmt.Errorf("email target %s: no recipients: set to = [\"team@example.com\"]", name)
+	}
+	for _, to := range cfg.To {
+		if _, err := mail.ParseAddress(to); err != nil {
+			return nil, fmt.Errorf("email target %s: recipient %q: %w", name, to, err)
+		}
+	}
+	switch cfg.TLS {
+	case "":
+		cfg.TLS = "starttls"
+	case "starttls", "tls", "none":
+	default:
+		return nil, fmt.Errorf("email target %s: tls %q: use starttls, tls or none", name, cfg.TLS)
+	}
+	if cfg.Password != "" && cfg.Username == "" {
+		return nil, fmt.Errorf("email target %s: password set without username", name)
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 30 * time.Second
+	}
+	domain := "drawwatch.invalid"
+	if at := strings.LastIndex(from.Address, "@"); at >= 0 {
+		domain = from.Address[at+1:]
+	}
+	e := &Email{
+		name:      name,
+		cfg:       cfg,
+		host:      host,
+		port:      port,
+		domain:    domain,
+		highlight: func(drawwatch.Alert) []string { return nil },
+		now:       time.Now,
+		secrets:   redactor{cfg.Password},
+	}
+	for _, o := range opts {
+		o(e)
+	}
+	return e, nil
+}
+
+// Name is the target name alerts are queued under.
+func (e *Email) Name() string { return e.name }
+
+// MessageID is the Message-ID an alert is sent with. It depends only on
+// the alert, so a resend after a crash carries the same id and mail
+// clients can fold the duplicate.
+func (e *Email) MessageID(a drawwatch.Alert) string {
+	return fmt.Sprintf("<drawwatch.alert.%d.%d@%s>", a.ID, a.CreatedAt.Unix(), e.domain)
+}
+
+// Send delivers one alert and returns its Message-ID.
+func (e *Email) Send(ctx context.Context, a drawwatch.Alert) (string, error) {
+	rendered := Render(a, e.highlight(a))
+	m := gomail.NewMsg()
+	if err := m.From(e.cfg.From); err != nil {
+		return "", e.fail("set From", err, true)
+	}
+	if err := m.To(e.cfg.To...); err != nil {
+		return "", e.fail("set To", err, true)
+	}
+	// Render already removed CR/LF; go-mail encodes the rest.
+	m.Subject(rendered.Subject)
+	id := e.MessageID(a)
+	m.SetMessageIDWithValue(strings.Trim(id, "<>"))
+	m.SetDateWithValue(e.now())
+	m.SetGenHeader(gomail.HeaderXMailer, "drawwatch")
+	m.SetBodyString(gomail.TypeTextPlain, rendered.Text)
+	m.AddAlternativeString(gomail.TypeTextHTML, rendered.HTML)
+
+	opts := []gomail.Option{gomail.WithPort(e.port), gomail.WithTimeout(e.cfg.Timeout)}
+	switch e.cfg.TLS {
+	case "tls":
+		opts = append(opts, gomail.WithSSL())
+	case "none":
+		opts = append(opts, gomail.WithTLSPolicy(gomail.NoTLS))
+	default:
+		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSMandatory))
+	}
+	if e.cfg.Username != "" {
+		// go-mail refuses PLAIN over a cleartext connection except to
+		// localhost, which is what "none" is for.
+		opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthPlain),
+			gomail.WithUsername(e.cfg.Username), gomail.WithPassword(e.cfg.Password))
+	}
+	c, err := gomail.NewClient(e.host, opts...)
+	if err != nil {
+		return "", e.fail("configure SMTP client", err, true)
+	}
+	ctx, cancel := context.WithTimeout(ctx, e.cfg.Timeout)
+	defer cancel()
+	if err := c.DialAndSendWithContext(ctx, m); err != nil {
+		return "", e.fail("send via "+e.cfg.Addr, err, isPermanentSMTP(err))
+	}
+	return id, nil
+}
+
+// isPermanentSMTP reports 5xx rejections; connection failures, timeouts
+// and 4xx replies are worth retrying.
+func isPermanentSMTP(err error) bool {
+	var se *gomail.SendError
+	if errors.As(err, &se) {
+		if se.IsTemp() {
+			return false
+		}
+		if code := se.ErrorCode(); code != 0 {
+			return code >= 500
+		}
+	}
+	var tp *textproto.Error
+	if errors.As(err, &tp) {
+		return tp.Code >= 500
+	}
+	return false
+}
+
+func (e *Email) fail(doing string, err error, permanent bool) error {
+	what := "will retry"
+	if permanent {
+		what = "check the email target's settings"
+	}
+	return &SendError{Target: e.name, Permanent: permanent, Err: e.secrets.wrap(doing+" ("+what+")", err)}
+}

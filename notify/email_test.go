@@ -1,0 +1,353 @@
+package notify
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"mime"
+	"mime/multipart"
+	"net"
+	"net/mail"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/drawwatch/drawwatch"
+	"github.com/emersion/go-sasl"
+	"github.com/emersion/go-smtp"
+	"github.com/google/go-cmp/cmp"
+)
+
+const (
+	smtpUser     = "drawwatch"
+	smtpPassword = "smtp-pass-SECRET"
+)
+
+// received is one message the test SMTP server accepted.
+type received struct {
+	from   string
+	rcpt   []string
+	data   []byte
+	authed bool
+}
+
+// smtpBackend is an in-process SMTP server: AUTH PLAIN without TLS is
+// allowed (it listens on loopback only), and rejectRcpt answers RCPT with
+// that error.
+type smtpBackend struct {
+	mu         sync.Mutex
+	msgs       []received
+	rejectRcpt *smtp.SMTPError
+}
+
+func (b *smtpBackend) NewSession(*smtp.Conn) (smtp.Session, error) { return &smtpSession{be: b}, nil }
+
+func (b *smtpBackend) messages() []received {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return slices.Clone(b.msgs)
+}
+
+type smtpSession struct {
+	be  *smtpBackend
+	cur received
+}
+
+func (s *smtpSession) AuthMechanisms() []string { return []string{sasl.Plain} }
+
+func (s *smtpSession) Auth(mech string) (sasl.Server, error) {
+	return sasl.NewPlainServer(func(_, user, pass string) error {
+		if user != smtpUser || pass != smtpPassword {
+			return errors.New("invalid credentials")
+		}
+		s.cur.authed = true
+		return nil
+	}), nil
+}
+
+func (s *smtpSession) Mail(from string, _ *smtp.MailOptions) error {
+	s.cur.from = from
+	return nil
+}
+
+func (s *smtpSession) Rcpt(to string, _ *smtp.RcptOptions) error {
+	if s.be.rejectRcpt != nil {
+		return s.be.rejectRcpt
+	}
+	s.cur.rcpt = append(s.cur.rcpt, to)
+	return nil
+}
+
+func (s *smtpSession) Data(r io.Reader) error {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	s.cur.data = data
+	s.be.mu.Lock()
+	s.be.msgs = append(s.be.msgs, s.cur)
+	s.be.mu.Unlock()
+	return nil
+}
+
+func (s *smtpSession) Reset()        { s.cur = received{authed: s.cur.authed} }
+func (s *smtpSession) Logout() error { return nil }
+
+// startSMTP serves be on addr ("127.0.0.1:0" for any port).
+func startSMTP(t *testing.T, be *smtpBackend, addr string) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := smtp.NewServer(be)
+	srv.Domain = "localhost"
+	srv.AllowInsecureAuth = true
+	srv.ReadTimeout, srv.WriteTimeout = 5*time.Second, 5*time.Second
+	go func() { _ = srv.Serve(ln) }()
+	t.Cleanup(func() { _ = srv.Close() })
+	return ln.Addr().String()
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return addr
+}
+
+func testEmail(t *testing.T, addr string) *Email {
+	t.Helper()
+	e, err := NewEmail(EmailConfig{
+		Name: "team-mail", Addr: addr, From: "drawwatch <alerts@drawwatch.example>",
+		To:       []string{"health-team@consultancy.example", "Priya <priya@consultancy.example>"},
+		Username: smtpUser, Password: smtpPassword, TLS: "none", Timeout: 5 * time.Second,
+	}, WithEmailClock(func() time.Time { return t0 }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func TestEmailMessage(t *testing.T) {
+	be := &smtpBackend{}
+	addr := startSMTP(t, be, "127.0.0.1:0")
+	e := testEmail(t, addr)
+	a := drawwatch.Alert{ID: 42, Target: "team-mail", Event: hcpFeb6Event(), CreatedAt: t0}
+	ref, err := e.Send(context.Background(), a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs := be.messages()
+	if len(msgs) != 1 {
+		t.Fatalf("%d messages, want 1", len(msgs))
+	}
+	got := msgs[0]
+	if !got.authed || got.from != "alerts@drawwatch.example" {
+		t.Errorf("authed %v, MAIL FROM %q", got.authed, got.from)
+	}
+	if diff := cmp.Diff([]string{"health-team@consultancy.example", "priya@consultancy.example"}, got.rcpt); diff != "" {
+		t.Errorf("RCPT TO (-want +got):\n%s", diff)
+	}
+	m, err := mail.ReadMessage(bytes.NewReader(got.data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if date, err := m.Header.Date(); err != nil || !date.Equal(t0) {
+		t.Errorf("Date %v (%v), want %v", date, err, t0)
+	}
+	if id := m.Header.Get("Message-ID"); id != ref || id != "<drawwatch.alert.42."+itoa(t0.Unix())+"@drawwatch.example>" {
+		t.Errorf("Message-ID %q, ref %q", id, ref)
+	}
+	if from, err := m.Header.AddressList("From"); err != nil || len(from) != 1 || from[0].Address != "alerts@drawwatch.example" {
+		t.Errorf("From %v %v", from, err)
+	}
+	to, err := m.Header.AddressList("To")
+	if err != nil || len(to) != 2 || to[1].Name != "Priya" {
+		t.Errorf("To %v %v", to, err)
+	}
+	subject, err := new(mime.WordDecoder).DecodeHeader(m.Header.Get("Subject"))
+	if err != nil || subject != Render(a, nil).Subject {
+		t.Errorf("Subject %q (%v)", subject, err)
+	}
+	text, html := mimeParts(t, m)
+	if !strings.Contains(text, "Score: CRS 379–430") || !strings.Contains(text, "NOIs issued: 2,086") {
+		t.Errorf("text part:\n%s", text)
+	}
+	if !strings.Contains(html, "<strong>Score: </strong>CRS 379–430") || !strings.Contains(html, `href="https://www.ontario.ca/page/2024-ontario-immigrant-nominee-program-updates#February6-0"`) {
+		t.Errorf("html part:\n%s", html)
+	}
+}
+
+func itoa(n int64) string { return strings.TrimSpace(strings.Replace(time.Unix(0, 0).Add(time.Duration(n)).Sub(time.Unix(0, 0)).String(), "ns", "", 1)) }
+
+// mimeParts returns the decoded text/plain and text/html parts.
+func mimeParts(t *testing.T, m *mail.Message) (text, html string) {
+	t.Helper()
+	mt, params, err := mime.ParseMediaType(m.Header.Get("Content-Type"))
+	if err != nil || mt != "multipart/alternative" {
+		t.Fatalf("Content-Type %q (%v), want multipart/alternative", m.Header.Get("Content-Type"), err)
+	}
+	r := multipart.NewReader(m.Body, params["boundary"])
+	for {
+		p, err := r.NextPart()
+		if err == io.EOF {
+			return text, html
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, err := io.ReadAll(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ct, _, _ := mime.ParseMediaType(p.Header.Get("Content-Type"))
+		switch ct {
+		case "text/plain":
+			text = string(body)
+		case "text/html":
+			html = string(body)
+		}
+	}
+}
+
+func TestEmailInjection(t *testing.T) {
+	be := &smtpBackend{}
+	addr := startSMTP(t, be, "127.0.0.1:0")
+	an := hcpFeb6()
+	an.Title = "Draw\r\nBcc: x@evil.example\r\n<script>alert(1)</script>"
+	_, err := testEmail(t, addr).Send(context.Background(), drawwatch.Alert{ID: 1, Event: drawwatch.Event{Type: drawwatch.EventNew, Announcement: &an}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := be.messages()[0]
+	if slices.ContainsFunc(got.rcpt, func(r string) bool { return strings.Contains(r, "evil") }) {
+		t.Errorf("extra recipient: %v", got.rcpt)
+	}
+	m, err := mail.ReadMessage(bytes.NewReader(got.data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Header.Get("Bcc") != "" {
+		t.Errorf("Bcc header injected: %q", m.Header.Get("Bcc"))
+	}
+	subject, _ := new(mime.WordDecoder).DecodeHeader(m.Header.Get("Subject"))
+	if !strings.Contains(subject, "Draw Bcc: x@evil.example") {
+		t.Errorf("subject %q", subject)
+	}
+	_, html := mimeParts(t, m)
+	if strings.Contains(html, "<script>") {
+		t.Error("HTML part carries a live <script>")
+	}
+}
+
+// TestEmailServerDownThenUp: a closed port is retryable; once the server
+// listens there, the next Drain delivers.
+func TestEmailServerDownThenUp(t *testing.T) {
+	addr := freeAddr(t)
+	e := testEmail(t, addr)
+	ob := newFakeOutbox()
+	id := ob.add(drawwatch.Alert{Target: e.Name(), Event: newsEvent()})
+	now := t0
+	var logs bytes.Buffer
+	d := NewDispatcher(ob, []Notifier{e}, WithClock(func() time.Time { return now }), WithSleep((&fakeSleep{}).sleep),
+		WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
+	if sent, failed, err := d.Drain(context.Background()); err != nil || sent != 0 || failed != 1 {
+		t.Fatalf("server down: sent %d failed %d err %v", sent, failed, err)
+	}
+	a := ob.get(id)
+	if a.Status != drawwatch.AlertPending || !a.NextTry.After(now) || !strings.Contains(a.LastError, "retryable") {
+		t.Fatalf("after refused connection: %+v", a)
+	}
+	assertNoSecret(t, a.LastError)
+	assertNoSecret(t, logs.String())
+
+	be := &smtpBackend{}
+	startSMTP(t, be, addr)
+	now = a.NextTry
+	if sent, _, err := d.Drain(context.Background()); err != nil || sent != 1 {
+		t.Fatalf("server up: sent %d err %v", sent, err)
+	}
+	if n := len(be.messages()); n != 1 {
+		t.Errorf("%d messages, want 1", n)
+	}
+}
+
+func TestEmailRejections(t *testing.T) {
+	tests := []struct {
+		name      string
+		reply     *smtp.SMTPError
+		permanent bool
+	}{
+		{"550 no such user", &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such user"}, true},
+		{"451 try later", &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try again later"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			be := &smtpBackend{rejectRcpt: tt.reply}
+			addr := startSMTP(t, be, "127.0.0.1:0")
+			_, err := testEmail(t, addr).Send(context.Background(), drawwatch.Alert{ID: 1, Target: "team-mail", Event: newsEvent()})
+			if err == nil {
+				t.Fatal("rejected message reported as sent")
+			}
+			if IsPermanent(err) != tt.permanent {
+				t.Errorf("permanent = %v, want %v: %v", IsPermanent(err), tt.permanent, err)
+			}
+			if !strings.Contains(err.Error(), tt.reply.Message) {
+				t.Errorf("error lost the server's reason: %v", err)
+			}
+		})
+	}
+}
+
+func TestEmailBadPassword(t *testing.T) {
+	addr := startSMTP(t, &smtpBackend{}, "127.0.0.1:0")
+	e, err := NewEmail(EmailConfig{Name: "m", Addr: addr, From: "a@b.example", To: []string{"c@d.example"},
+		Username: smtpUser, Password: "wrong-" + smtpPassword, TLS: "none"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.Send(context.Background(), drawwatch.Alert{Event: newsEvent()})
+	if err == nil || !IsPermanent(err) {
+		t.Fatalf("bad password: err = %v, want permanent", err)
+	}
+	if strings.Contains(err.Error(), "wrong-") {
+		t.Errorf("password leaked: %v", err)
+	}
+}
+
+func TestNewEmailConfig(t *testing.T) {
+	base := EmailConfig{Name: "m", Addr: "smtp.example.com:587", From: "a@b.example", To: []string{"c@d.example"}}
+	tests := []struct {
+		name   string
+		change func(*EmailConfig)
+		want   string
+	}{
+		{"no port", func(c *EmailConfig) { c.Addr = "smtp.example.com" }, "want host:port"},
+		{"bad from", func(c *EmailConfig) { c.From = "not an address" }, "from"},
+		{"no to", func(c *EmailConfig) { c.To = nil }, "no recipients"},
+		{"bad tls", func(c *EmailConfig) { c.TLS = "ssl" }, `tls "ssl"`},
+		{"password without user", func(c *EmailConfig) { c.Password = smtpPassword }, "password set without username"},
+	}
+	for _, tt := range tests {
+		cfg := base
+		tt.change(&cfg)
+		_, err := NewEmail(cfg)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: err = %v, want %q", tt.name, err, tt.want)
+		} else {
+			assertNoSecret(t, err.Error())
+		}
+	}
+	if _, err := NewEmail(base); err != nil {
+		t.Errorf("valid config rejected: %v", err)
+	}
+}

@@ -1,0 +1,771 @@
+package notify
+
+import (
+	"fmt"
+	"html"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/drawwatch/drawwatch"
+	"github.com/slack-go/slack"
+)
+
+// Message is one alert rendered for every channel. Text is plain text (the
+// email text part and Slack's notification fallback); HTML is the email
+// HTML part; Blocks is the Slack layout. Subject never contains CR or LF.
+type Message struct {
+	Subject string
+	Text    string
+	HTML    string
+	Blocks  []slack.Block
+}
+
+// Slack limits a section's text to 3,000 characters and a message to 50
+// blocks; stay a little under the first so escaping never tips it over.
+const (
+	maxSectionChars = 2900
+	maxBlocks       = 50
+	// nocTitles is how many NOC codes are listed with their titles before
+	// the rest collapse into code-only lines; codes matching the route's
+	// filters always get their title.
+	nocTitles = 12
+	// nocCodesPerLine keeps code-only lines short enough to scan.
+	nocCodesPerLine = 10
+	// maxValueRunes caps one old/new value in a change list (page text
+	// fields can be long); the source link has the full text.
+	maxValueRunes = 300
+)
+
+// span is a run of text with at most one style. Text is raw page text:
+// each output format escapes it for itself.
+type span struct {
+	text string
+	bold bool
+	href string
+}
+
+// line is one line of a part. codes counts the NOC codes it stands for, so
+// a collapsed Slack tail can say how many were left out.
+type line struct {
+	spans  []span
+	bullet bool
+	codes  int
+}
+
+type partKind int
+
+const (
+	partTitle   partKind = iota // bold first line
+	partText                    // plain lines
+	partContext                 // small print: dates, source link
+)
+
+type part struct {
+	kind  partKind
+	lines []line
+}
+
+// doc is the format-neutral alert; Render turns it into text, HTML and
+// Slack blocks so the three never disagree on content.
+type doc struct {
+	subject string
+	parts   []part
+}
+
+// Render builds the message for one alert. highlight holds the NOC filters
+// ("31*", "31301") of the routes that lead to the alert's target: matching
+// codes are listed first and in bold.
+func Render(a drawwatch.Alert, highlight []string) Message {
+	var d doc
+	ev := a.Event
+	switch ev.Type {
+	case drawwatch.EventNew:
+		d = renderNew(ev, highlight)
+	case drawwatch.EventChanged:
+		d = renderChanged(ev)
+	case drawwatch.EventNews:
+		d = renderNews(ev)
+	case drawwatch.EventOps, drawwatch.EventRecovery:
+		d = renderOps(ev)
+	case drawwatch.EventTest:
+		d = renderTest(a)
+	default:
+		d = doc{subject: "drawwatch: " + string(ev.Type), parts: []part{
+			titlePart("drawwatch event: " + string(ev.Type)),
+			textPart(ev.Message),
+		}}
+	}
+	return Message{
+		Subject: cleanHeader(d.subject),
+		Text:    d.plain(),
+		HTML:    d.html(),
+		Blocks:  d.blocks(),
+	}
+}
+
+func titlePart(s string) part {
+	return part{kind: partTitle, lines: []line{{spans: []span{{text: s, bold: true}}}}}
+}
+
+func textPart(lines ...string) part {
+	p := part{kind: partText}
+	for _, l := range lines {
+		if l != "" {
+			p.lines = append(p.lines, line{spans: []span{{text: l}}})
+		}
+	}
+	return p
+}
+
+func labelLine(label, value string) line {
+	return line{spans: []span{{text: label + ": ", bold: true}, {text: value}}}
+}
+
+// sourcePart links the announcement on ontario.ca (with its anchor).
+func sourcePart(an *drawwatch.Announcement) part {
+	p := part{kind: partContext}
+	if an == nil {
+		return p
+	}
+	var l line
+	if an.Posted != "" {
+		l.spans = append(l.spans, span{text: "Posted " + humanDate(an.Posted) + " · "})
+	}
+	if an.SourceURL != "" {
+		l.spans = append(l.spans, span{text: "Source: "}, span{text: "ontario.ca", href: an.SourceURL})
+	}
+	if len(l.spans) > 0 {
+		p.lines = append(p.lines, l)
+	}
+	return p
+}
+
+func announcementTitle(an *drawwatch.Announcement, fallback string) string {
+	if an == nil || strings.TrimSpace(an.Title) == "" {
+		return fallback
+	}
+	return an.Title
+}
+
+func renderNew(ev drawwatch.Event, highlight []string) doc {
+	an := ev.Announcement
+	title := announcementTitle(an, "New OINP draw")
+	d := doc{parts: []part{titlePart(title)}}
+	date := ""
+	if an != nil {
+		for i, dr := range an.Draws {
+			var prev *drawwatch.Draw
+			if i < len(ev.Previous) {
+				prev = ev.Previous[i]
+			}
+			d.parts = append(d.parts, drawParts(dr, prev, highlight)...)
+			if date == "" {
+				date = dr.Date
+			}
+		}
+		if date == "" {
+			date = an.Posted
+		}
+	}
+	d.parts = append(d.parts, sourcePart(an))
+	d.subject = "[OINP] " + title
+	if date != "" {
+		d.subject += " (" + humanDate(date) + ")"
+	}
+	return d
+}
+
+func drawName(dr drawwatch.Draw) string {
+	name := dr.StreamName
+	if name == "" {
+		name = string(dr.Stream)
+	}
+	if dr.Category != "" {
+		if name != "" {
+			return name + " — " + dr.Category
+		}
+		return dr.Category
+	}
+	return name
+}
+
+// drawParts renders one draw: facts, then its NOC list.
+func drawParts(dr drawwatch.Draw, prev *drawwatch.Draw, highlight []string) []part {
+	facts := part{kind: partText}
+	if name := drawName(dr); name != "" {
+		facts.lines = append(facts.lines, line{spans: []span{{text: name, bold: true}}})
+	}
+	if dr.Date != "" {
+		facts.lines = append(facts.lines, labelLine("Draw date", humanDate(dr.Date)))
+	}
+	switch {
+	case dr.Invitations != nil && dr.Invitation != "":
+		facts.lines = append(facts.lines, labelLine(dr.Invitation+"s issued", thousands(*dr.Invitations)))
+	case dr.Invitations != nil:
+		facts.lines = append(facts.lines, labelLine("Invitations issued", thousands(*dr.Invitations)))
+	case dr.Invitation != "":
+		facts.lines = append(facts.lines, labelLine("Invitation", invitationName(dr.Invitation)))
+	}
+	if band := scoreBand(dr); band != "" {
+		facts.lines = append(facts.lines, labelLine("Score", band))
+	}
+	if cmp := comparePrevious(dr, prev); cmp != "" {
+		facts.lines = append(facts.lines, labelLine("Previous draw", cmp))
+	}
+	if dr.ProfilesFrom != "" || dr.ProfilesTo != "" {
+		facts.lines = append(facts.lines, labelLine("Profiles created", humanDate(dr.ProfilesFrom)+" – "+humanDate(dr.ProfilesTo)))
+	}
+	if dr.Deadline != "" {
+		facts.lines = append(facts.lines, labelLine("Apply by", humanDate(dr.Deadline)))
+	}
+	if dr.Notes != "" {
+		facts.lines = append(facts.lines, labelLine("Notes", dr.Notes))
+	}
+	parts := []part{facts}
+	if len(dr.NOCs) > 0 {
+		parts = append(parts, nocPart(dr.NOCs, highlight))
+	}
+	return parts
+}
+
+func invitationName(kind string) string {
+	switch kind {
+	case drawwatch.InvitationNOI:
+		return "notifications of interest (NOI)"
+	case drawwatch.InvitationITA:
+		return "invitations to apply (ITA)"
+	}
+	return kind
+}
+
+// nocPart lists codes matching highlight first (bold, with titles), then
+// the others in page order: the first ones with titles, the rest as code-only
+// lines. Every code appears; only titles are dropped.
+func nocPart(nocs []drawwatch.NOC, highlight []string) part {
+	var hit, rest []drawwatch.NOC
+	for _, n := range nocs {
+		if matchNOC(highlight, n.Code) {
+			hit = append(hit, n)
+		} else {
+			rest = append(rest, n)
+		}
+	}
+	p := part{kind: partText}
+	p.lines = append(p.lines, line{spans: []span{{text: fmt.Sprintf("NOC codes (%d):", len(nocs)), bold: true}}})
+	nocLine := func(n drawwatch.NOC, bold bool) line {
+		t := n.Code
+		if n.Title != "" {
+			t += " " + n.Title
+		}
+		return line{spans: []span{{text: t, bold: bold}}, bullet: true, codes: 1}
+	}
+	for _, n := range hit {
+		p.lines = append(p.lines, nocLine(n, true))
+	}
+	titled := max(0, nocTitles-len(hit))
+	if len(rest) <= titled+2 {
+		// Collapsing one or two codes saves nothing.
+		titled = len(rest)
+	}
+	for _, n := range rest[:titled] {
+		p.lines = append(p.lines, nocLine(n, false))
+	}
+	tail := rest[titled:]
+	if len(tail) == 0 {
+		return p
+	}
+	for i := 0; i < len(tail); i += nocCodesPerLine {
+		chunk := tail[i:min(i+nocCodesPerLine, len(tail))]
+		codes := make([]string, len(chunk))
+		for j, n := range chunk {
+			codes[j] = n.Code
+		}
+		text := strings.Join(codes, ", ")
+		if i+nocCodesPerLine < len(tail) {
+			text += ","
+		}
+		if i == 0 {
+			text = fmt.Sprintf("%d more: %s", len(tail), text)
+		}
+		p.lines = append(p.lines, line{spans: []span{{text: text}}, bullet: i == 0, codes: len(chunk)})
+	}
+	return p
+}
+
+// scoreBand renders "CRS 379–430", "EOI 73 and above", "CRS up to 430".
+func scoreBand(dr drawwatch.Draw) string {
+	kind := dr.ScoreKind
+	if kind == "" {
+		kind = "score"
+	}
+	switch {
+	case dr.ScoreMin != nil && dr.ScoreMax != nil && *dr.ScoreMin == *dr.ScoreMax:
+		return fmt.Sprintf("%s %d", kind, *dr.ScoreMin)
+	case dr.ScoreMin != nil && dr.ScoreMax != nil:
+		return fmt.Sprintf("%s %d–%d", kind, *dr.ScoreMin, *dr.ScoreMax)
+	case dr.ScoreMin != nil:
+		return fmt.Sprintf("%s %d and above", kind, *dr.ScoreMin)
+	case dr.ScoreMax != nil:
+		return fmt.Sprintf("%s up to %d", kind, *dr.ScoreMax)
+	}
+	return ""
+}
+
+// comparePrevious says how the minimum score moved since the previous draw
+// of the same stream and category: "CRS min 379, up 29 from 350 on 26 Sep
+// 2023 (133 days earlier)".
+func comparePrevious(dr drawwatch.Draw, prev *drawwatch.Draw) string {
+	if prev == nil {
+		return ""
+	}
+	kind := dr.ScoreKind
+	if kind == "" {
+		kind = "score"
+	}
+	when := ""
+	if prev.Date != "" {
+		when = " on " + humanDate(prev.Date)
+		if days, ok := daysBetween(prev.Date, dr.Date); ok {
+			when += fmt.Sprintf(" (%d days earlier)", days)
+		}
+	}
+	if dr.ScoreMin == nil || prev.ScoreMin == nil {
+		s := "previous draw" + when
+		if band := scoreBand(*prev); band != "" {
+			s += ": " + band
+		}
+		return s
+	}
+	cur, old := *dr.ScoreMin, *prev.ScoreMin
+	switch {
+	case cur > old:
+		return fmt.Sprintf("%s min %d, up %d from %d%s", kind, cur, cur-old, old, when)
+	case cur < old:
+		return fmt.Sprintf("%s min %d, down %d from %d%s", kind, cur, old-cur, old, when)
+	}
+	return fmt.Sprintf("%s min %d, unchanged from %d%s", kind, cur, old, when)
+}
+
+func daysBetween(from, to string) (int, bool) {
+	a, err1 := time.Parse(time.DateOnly, from)
+	b, err2 := time.Parse(time.DateOnly, to)
+	if err1 != nil || err2 != nil {
+		return 0, false
+	}
+	return int(b.Sub(a).Hours() / 24), true
+}
+
+// humanDate turns "2024-02-06" into "6 Feb 2024"; other text is kept.
+func humanDate(iso string) string {
+	t, err := time.Parse(time.DateOnly, iso)
+	if err != nil {
+		return iso
+	}
+	return t.Format("2 Jan 2006")
+}
+
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+func renderChanged(ev drawwatch.Event) doc {
+	an := ev.Announcement
+	title := "Updated: " + announcementTitle(an, "OINP announcement")
+	d := doc{subject: "[OINP] " + title, parts: []part{titlePart(title)}}
+	changes := part{kind: partText}
+	changes.lines = append(changes.lines, line{spans: []span{{text: "What changed:", bold: true}}})
+	for _, fc := range ev.Fields {
+		changes.lines = append(changes.lines, line{bullet: true, spans: []span{
+			{text: fieldLabel(an, fc.Field) + ": "},
+			{text: changeValue(fc.Old) + " → " + changeValue(fc.New)},
+		}})
+	}
+	if len(ev.Fields) == 0 {
+		changes.lines = append(changes.lines, line{bullet: true, spans: []span{{text: "the announcement text was edited"}}})
+	}
+	d.parts = append(d.parts, changes, sourcePart(an))
+	return d
+}
+
+var fieldNames = map[string]string{
+	"stream":        "stream",
+	"stream_name":   "stream name",
+	"date":          "draw date",
+	"invitation":    "invitation type",
+	"score_kind":    "score kind",
+	"score_min":     "score min",
+	"score_max":     "score max",
+	"invitations":   "invitations issued",
+	"profiles_from": "profiles created from",
+	"profiles_to":   "profiles created to",
+	"nocs":          "NOC codes",
+	"source_url":    "source link",
+	"posted":        "posted date",
+	"draws":         "draws",
+}
+
+// fieldLabel renders a FieldChange key readably:
+// "2024-02-06|hcp|health-occupations.score_min" -> "Health occupations — score min".
+func fieldLabel(an *drawwatch.Announcement, field string) string {
+	name := field
+	prefix := ""
+	if i := strings.LastIndex(field, "."); i > 0 && strings.Contains(field[:i], "|") {
+		key := field[:i]
+		name = field[i+1:]
+		prefix = drawLabel(an, key)
+	}
+	label, ok := fieldNames[name]
+	if !ok {
+		label = strings.ReplaceAll(name, "_", " ")
+	}
+	if prefix == "" {
+		return upperFirst(label)
+	}
+	return prefix + " — " + label
+}
+
+func drawLabel(an *drawwatch.Announcement, key string) string {
+	if an != nil {
+		for _, dr := range an.Draws {
+			if dr.Key() == key {
+				if dr.Category != "" {
+					return dr.Category
+				}
+				return drawName(dr)
+			}
+		}
+	}
+	// The draw is gone from the current version: rebuild a name from the
+	// key ("date|stream|category-slug").
+	parts := strings.Split(key, "|")
+	if len(parts) == 3 && parts[2] != "" {
+		return upperFirst(strings.ReplaceAll(parts[2], "-", " "))
+	}
+	if len(parts) >= 2 && parts[1] != "" {
+		return parts[1]
+	}
+	return key
+}
+
+func upperFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
+		return s
+	}
+	return strings.ToUpper(string(r)) + s[n:]
+}
+
+func changeValue(v string) string {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return "(none)"
+	}
+	v = humanDate(v)
+	if utf8.RuneCountInString(v) > maxValueRunes {
+		r := []rune(v)
+		v = string(r[:maxValueRunes]) + "…"
+	}
+	return v
+}
+
+func renderNews(ev drawwatch.Event) doc {
+	an := ev.Announcement
+	title := announcementTitle(an, "OINP announcement")
+	return doc{
+		subject: "[OINP] News: " + title,
+		parts:   []part{titlePart("OINP news: " + title), sourcePart(an)},
+	}
+}
+
+func renderOps(ev drawwatch.Event) doc {
+	source := ev.Source
+	if source == "" {
+		source = "unknown source"
+	}
+	title := "drawwatch: " + source + " is not reading normally"
+	if ev.Type == drawwatch.EventRecovery {
+		title = "drawwatch: " + source + " reads normally again"
+	}
+	d := doc{subject: title, parts: []part{titlePart(title), textPart(ev.Message)}}
+	if !ev.DetectedAt.IsZero() {
+		d.parts = append(d.parts, part{kind: partContext, lines: []line{{spans: []span{{text: "Detected " + ev.DetectedAt.UTC().Format("2 Jan 2006 15:04 MST")}}}}})
+	}
+	return d
+}
+
+func renderTest(a drawwatch.Alert) doc {
+	title := "drawwatch test message"
+	body := "This is a test from drawwatch for target " + a.Target + ". If you can read this, delivery to this target works."
+	return doc{subject: title, parts: []part{titlePart(title), textPart(body, a.Event.Message)}}
+}
+
+// matchNOC reports whether code matches any filter: "31*" is a prefix,
+// anything else must match exactly.
+func matchNOC(filters []string, code string) bool {
+	for _, f := range filters {
+		if p, ok := strings.CutSuffix(f, "*"); ok {
+			if strings.HasPrefix(code, p) {
+				return true
+			}
+		} else if f == code {
+			return true
+		}
+	}
+	return false
+}
+
+// cleanHeader makes page text safe for a mail header: CR, LF and other
+// control characters become spaces, so a title cannot add a header.
+func cleanHeader(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || r == '\u2028' || r == '\u2029' || r == '\u0085' {
+			return ' '
+		}
+		return r
+	}, s)
+	s = strings.Join(strings.Fields(s), " ")
+	if utf8.RuneCountInString(s) > 200 {
+		s = string([]rune(s)[:199]) + "…"
+	}
+	return s
+}
+
+// plain renders the doc as plain text, links as "label (url)".
+func (d doc) plain() string {
+	var b strings.Builder
+	for i, p := range d.parts {
+		if len(p.lines) == 0 {
+			continue
+		}
+		if i > 0 && b.Len() > 0 {
+			b.WriteString("\n")
+		}
+		for _, l := range p.lines {
+			if l.bullet {
+				b.WriteString("• ")
+			} else if l.codes > 0 {
+				b.WriteString("  ")
+			}
+			for _, s := range l.spans {
+				b.WriteString(plainSpan(s))
+			}
+			b.WriteString("\n")
+		}
+	}
+	return b.String()
+}
+
+func plainSpan(s span) string {
+	if s.href == "" {
+		return s.text
+	}
+	if s.text == "" || s.text == s.href {
+		return s.href
+	}
+	return s.text + " (" + s.href + ")"
+}
+
+// escapeMrkdwn escapes exactly what Slack asks for, so "<!channel>" or
+// "<https://evil|click>" in page text shows as text instead of acting.
+func escapeMrkdwn(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+}
+
+// safeURL returns u when it is an absolute http(s) URL, else "".
+func safeURL(u string) string {
+	p, err := url.Parse(u)
+	if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
+		return ""
+	}
+	return p.String()
+}
+
+func mrkdwnSpan(s span) string {
+	t := escapeMrkdwn(s.text)
+	if s.href != "" {
+		if u := safeURL(s.href); u != "" {
+			// "|" ends the URL part of a Slack link; %7C keeps the URL intact.
+			u = strings.ReplaceAll(escapeMrkdwn(u), "|", "%7C")
+			return "<" + u + "|" + strings.ReplaceAll(t, "|", "¦") + ">"
+		}
+	}
+	if s.bold && strings.TrimSpace(t) != "" {
+		lead := t[:len(t)-len(strings.TrimLeft(t, " "))]
+		trail := t[len(strings.TrimRight(t, " ")):]
+		return lead + "*" + strings.TrimSpace(t) + "*" + trail
+	}
+	return t
+}
+
+func mrkdwnLine(l line) string {
+	var b strings.Builder
+	if l.bullet {
+		b.WriteString("• ")
+	}
+	for _, s := range l.spans {
+		b.WriteString(mrkdwnSpan(s))
+	}
+	return b.String()
+}
+
+func (d doc) html() string {
+	var b strings.Builder
+	b.WriteString("<!DOCTYPE html>\n<html><body style=\"font-family:sans-serif\">\n")
+	for _, p := range d.parts {
+		if len(p.lines) == 0 {
+			continue
+		}
+		switch p.kind {
+		case partTitle:
+			b.WriteString("<h2>")
+			for _, l := range p.lines {
+				for _, s := range l.spans {
+					b.WriteString(html.EscapeString(s.text))
+				}
+			}
+			b.WriteString("</h2>\n")
+			continue
+		case partContext:
+			b.WriteString("<p style=\"color:#666;font-size:small\">")
+		default:
+			b.WriteString("<p>")
+		}
+		inList := false
+		for i, l := range p.lines {
+			if l.bullet && !inList {
+				b.WriteString("</p><ul>")
+				inList = true
+			} else if !l.bullet && inList && l.codes == 0 {
+				b.WriteString("</ul><p>")
+				inList = false
+			} else if i > 0 && !inList {
+				b.WriteString("<br>\n")
+			}
+			if l.bullet {
+				b.WriteString("<li>")
+			} else if inList {
+				b.WriteString("<li style=\"list-style:none\">")
+			}
+			for _, s := range l.spans {
+				b.WriteString(htmlSpan(s))
+			}
+			if inList {
+				b.WriteString("</li>\n")
+			}
+		}
+		if inList {
+			b.WriteString("</ul>\n")
+		} else {
+			b.WriteString("</p>\n")
+		}
+	}
+	b.WriteString("</body></html>\n")
+	return b.String()
+}
+
+func htmlSpan(s span) string {
+	t := html.EscapeString(s.text)
+	if s.href != "" {
+		if u := safeURL(s.href); u != "" {
+			return `<a href="` + html.EscapeString(u) + `">` + t + "</a>"
+		}
+	}
+	if s.bold {
+		return "<strong>" + t + "</strong>"
+	}
+	return t
+}
+
+// chunk is one Slack block before it is built, with the number of NOC
+// codes it holds so a collapsed tail can count them.
+type chunk struct {
+	kind  partKind
+	text  string
+	codes int
+	lines int
+}
+
+// blocks lays the doc out as Slack blocks: one section per part, split at
+// line boundaries to stay under 3,000 characters; beyond 50 blocks the
+// tail collapses into "… and N more", keeping the source link last.
+func (d doc) blocks() []slack.Block {
+	var chunks []chunk
+	for _, p := range d.parts {
+		var cur chunk
+		flush := func() {
+			if cur.text != "" {
+				chunks = append(chunks, cur)
+			}
+			cur = chunk{kind: p.kind}
+		}
+		cur.kind = p.kind
+		for _, l := range p.lines {
+			t := mrkdwnLine(l)
+			if len(t) > maxSectionChars {
+				// One line over the limit only happens with absurd page
+				// text (a title of 3,000 characters): cut it visibly.
+				t = string([]rune(t)[:maxSectionChars/4]) + "…"
+			}
+			if cur.text != "" && len(cur.text)+1+len(t) > maxSectionChars {
+				flush()
+			}
+			if cur.text != "" {
+				cur.text += "\n"
+			}
+			cur.text += t
+			cur.codes += l.codes
+			cur.lines++
+		}
+		flush()
+	}
+	if len(chunks) > maxBlocks {
+		var footer []chunk
+		if last := chunks[len(chunks)-1]; last.kind == partContext {
+			footer = []chunk{last}
+			chunks = chunks[:len(chunks)-1]
+		}
+		keep := maxBlocks - 1 - len(footer)
+		codes, lines := 0, 0
+		for _, c := range chunks[keep:] {
+			codes += c.codes
+			lines += c.lines - c.codes
+		}
+		var more []string
+		if codes > 0 {
+			more = append(more, fmt.Sprintf("%d more NOC codes", codes))
+		}
+		if lines > 0 {
+			more = append(more, fmt.Sprintf("%d more lines", lines))
+		}
+		note := chunk{kind: partText, text: "… and " + strings.Join(more, " and ") + " (see the source page)"}
+		chunks = append(slices.Clone(chunks[:keep]), note)
+		chunks = append(chunks, footer...)
+	}
+	blocks := make([]slack.Block, 0, len(chunks))
+	for _, c := range chunks {
+		txt := slack.NewTextBlockObject(slack.MarkdownType, c.text, false, false)
+		if c.kind == partContext {
+			blocks = append(blocks, slack.NewContextBlock("", txt))
+			continue
+		}
+		blocks = append(blocks, slack.NewSectionBlock(txt, nil, nil))
+	}
+	return blocks
+}

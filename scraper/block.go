@@ -1,0 +1,33 @@
+package scraper
+
+import "bytes"
+
+// blockMarkers are phrases only a bot-check page carries. The site's bot
+// manager (Radware, serving captcha images from perfdrive.com) answers with
+// HTTP 200, so the body is the only evidence. Matched case-insensitively.
+var blockMarkers = [][]byte{
+	[]byte("captcha.perfdrive.com"),
+	[]byte("radware captcha"),
+	[]byte("made us think that you are a bot"),
+	[]byte("please solve this captcha"),
+	[]byte("shieldsquare"),
+}
+
+// blockScanLimit bounds the scan: a captcha page is small, and a real page
+// that quotes one of the phrases far down must not be taken for one.
+const blockScanLimit = 64 << 10
+
+// IsBlockPage reports whether data is the site's bot-check (captcha) page,
+// in HTML or in a crawler's Markdown rendering of it.
+func IsBlockPage(data []byte) bool {
+	if len(data) > blockScanLimit {
+		data = data[:blockScanLimit]
+	}
+	lower := bytes.ToLower(data)
+	for _, m := range blockMarkers {
+		if bytes.Contains(lower, m) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,114 @@
+package scraper
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+
+	"github.com/drawwatch/drawwatch"
+)
+
+// pagesDir holds the real ontario.ca pages, read in place (see ../shared/README.md).
+const pagesDir = "../../shared/pages/ontario.ca"
+
+func readPage(t testing.TB, rel string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(pagesDir, rel))
+	if err != nil {
+		t.Fatalf("read real page %s (tests expect ../shared beside the repo): %v", rel, err)
+	}
+	return data
+}
+
+func mustParseFragment(t *testing.T, s string) *html.Node {
+	t.Helper()
+	doc, err := html.Parse(strings.NewReader(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+func TestDetectKind(t *testing.T) {
+	tests := []struct {
+		page    string
+		want    drawwatch.PageKind
+		wantErr error
+	}{
+		{"captured/2024-updates.2025-12.html", drawwatch.PageUpdates, nil},
+		{"captured/2024-updates.2024-08-22.prettified.html", drawwatch.PageUpdates, nil},
+		{"captured/2020-updates.body-only.2020-12.html", drawwatch.PageUpdates, nil}, // no head: by content
+		{"rendered/2015-updates.html", drawwatch.PageUpdates, nil},
+		{"rendered/2026-updates.html", drawwatch.PageUpdates, nil},
+		{"rendered/oinp-express-entry-notifications-interest.html", drawwatch.PageNOI, nil},
+		{"rendered/oinp-invitations-apply.2021-2024.html", drawwatch.PageITA, nil},
+		{"captured/oinp-employer-job-offer-foreign-worker-stream.2025.html", "", ErrUnknownPage},
+		{"captured/oinp-tech-draws.2025.html", "", ErrUnknownPage},
+		{"rendered/bot-block-captcha.html", "", ErrBlocked},
+		{"crawl-md/2022-updates.bot-block-captcha.md", "", ErrBlocked},
+	}
+	for _, tt := range tests {
+		t.Run(tt.page, func(t *testing.T) {
+			got, err := DetectKind(readPage(t, tt.page))
+			if got != tt.want || !errors.Is(err, tt.wantErr) || (tt.wantErr == nil && err != nil) {
+				t.Errorf("DetectKind = %q, %v; want %q, %v", got, err, tt.want, tt.wantErr)
+			}
+		})
+	}
+}
+
+// TestParseNoDraws: pages that hold no draws never yield any, and the
+// captcha page is a distinct error, never an empty page.
+func TestParseNoDraws(t *testing.T) {
+	stream := "captured/oinp-employer-job-offer-foreign-worker-stream.2025.html"
+	tests := []struct {
+		name    string
+		kind    drawwatch.PageKind
+		data    []byte
+		wantErr error // nil: an empty page is expected
+	}{
+		{"captcha html", "", readPage(t, "rendered/bot-block-captcha.html"), ErrBlocked},
+		{"captcha html as updates", drawwatch.PageUpdates, readPage(t, "rendered/bot-block-captcha.html"), ErrBlocked},
+		{"captcha markdown", drawwatch.PageUpdates, readPage(t, "crawl-md/2022-updates.bot-block-captcha.md"), ErrBlocked},
+		{"empty body", drawwatch.PageUpdates, nil, ErrEmptyPage},
+		{"blank body", "", []byte(" \n\t "), ErrEmptyPage},
+		{"stream page detected", "", readPage(t, stream), ErrUnknownPage},
+		{"stream page as updates", drawwatch.PageUpdates, readPage(t, stream), nil},
+		{"tech draws page as updates", drawwatch.PageUpdates, readPage(t, "captured/oinp-tech-draws.2025.html"), nil},
+		{"unknown kind", "bogus", readPage(t, stream), ErrUnknownPage},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			page, err := Parse(tt.kind, tt.data, "https://www.ontario.ca/page/x")
+			if tt.wantErr != nil {
+				if !errors.Is(err, tt.wantErr) || page != nil {
+					t.Fatalf("Parse = %v, %v; want nil page and %v", page, err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Parse: %v", err)
+			}
+			if len(page.Announcements) != 0 {
+				t.Errorf("got %d announcements, want none; first %q", len(page.Announcements), page.Announcements[0].Title)
+			}
+		})
+	}
+}
+
+func TestIsBlockPageOnlyNearTheTop(t *testing.T) {
+	real := readPage(t, "captured/2024-updates.2025-12.html")
+	if IsBlockPage(real) {
+		t.Fatal("a real updates page was taken for a captcha page")
+	}
+	// a page that merely quotes the phrase far below the top is not a block page
+	quoted := append(bytes.Clone(real), []byte("<p>please solve this captcha</p>")...)
+	if IsBlockPage(quoted) {
+		t.Error("a phrase past the scan limit made a real page a block page")
+	}
+}

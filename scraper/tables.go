@@ -1,0 +1,901 @@
+package scraper
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"log/slog"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+
+	"github.com/drawwatch/drawwatch"
+)
+
+// ParseTables reads a notifications-of-interest (PageNOI) or
+// invitations-to-apply (PageITA) page: one table per stream per year, each
+// row one draw. Columns are recognised by their header wording, which has
+// changed over the years, never by position. Tables whose headers do not
+// name a draw date and a count or score band (yearly summaries, contact
+// tables) are not draw tables and are skipped.
+//
+// A document that ends inside a table (cut off in transit or capture) sets
+// Page.Truncated and keeps every row completed before the cut. An empty
+// document is ErrEmptyPage; a document with no draw table gives an empty
+// page and a logged warning, as Parse documents for an explicit kind.
+func ParseTables(kind drawwatch.PageKind, data []byte, pageURL string) (*drawwatch.Page, error) {
+	var invitation, scoreKind string
+	switch kind {
+	case drawwatch.PageNOI:
+		invitation, scoreKind = drawwatch.InvitationNOI, drawwatch.ScoreCRS
+	case drawwatch.PageITA:
+		invitation, scoreKind = drawwatch.InvitationITA, drawwatch.ScoreEOI
+	default:
+		return nil, fmt.Errorf("parse draw tables of %s: page kind %q has no draw tables (want %q or %q): %w",
+			pageURL, kind, drawwatch.PageNOI, drawwatch.PageITA, ErrUnknownPage)
+	}
+
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, fmt.Errorf("parse draw tables of %s: %w; retry later and check the fetcher", pageURL, ErrEmptyPage)
+	}
+	tables, truncated, err := tableScan(data)
+	if err != nil {
+		return nil, fmt.Errorf("parse draw tables of %s: read HTML: %w", pageURL, err)
+	}
+
+	page := &drawwatch.Page{Kind: kind, URL: pageURL, Truncated: truncated || tableCutShort(data)}
+	seen := map[string]int{}
+	drawTables := 0
+	for ti, t := range tables {
+		cols, head, ok := tableMapColumns(t.rows)
+		if !ok {
+			slog.Debug("skipping table without draw columns", "url", pageURL, "table", ti, "heading", t.heading)
+			continue
+		}
+		drawTables++
+		stream, streamName := tableStream(t.caption)
+		if stream == "" {
+			stream, streamName = tableStream(t.heading)
+		}
+		if stream == "" {
+			slog.Warn("skipping draw table under a heading that names no known stream",
+				"url", pageURL, "table", ti, "heading", t.heading, "rows", len(t.rows)-head-1)
+			continue
+		}
+		sourceURL := pageURL
+		if t.anchor != "" {
+			sourceURL = pageURL + "#" + t.anchor
+		}
+		headers := tableExpand(t.rows[head].cells)
+		for ri, r := range t.rows[head+1:] {
+			cells := tableExpand(r.cells)
+			if tableBlank(cells) {
+				continue
+			}
+			d, err := tableDraw(cols, cells, t.year)
+			if err != nil {
+				slog.Warn("skipping table row that is not a readable draw",
+					"url", pageURL, "table", ti, "heading", t.heading, "row", ri, "err", err)
+				continue
+			}
+			d.Program = drawwatch.Program
+			d.Stream = stream
+			d.StreamName = streamName
+			d.Invitation = invitation
+			d.ScoreKind = scoreKind
+			d.SourceURL = sourceURL
+
+			id := string(kind) + "-" + d.Date + "-" + string(d.Stream)
+			if d.Category != "" {
+				id += "-" + drawwatch.Slug(d.Category)
+			}
+			seen[id]++
+			if n := seen[id]; n > 1 {
+				id += "-" + strconv.Itoa(n)
+			}
+			text := tableRowText(headers, cells)
+			page.Announcements = append(page.Announcements, drawwatch.Announcement{
+				ID:        id,
+				Posted:    d.Date,
+				Title:     tableTitle(d),
+				Kind:      drawwatch.KindDraw,
+				Text:      text,
+				Hash:      drawwatch.ContentHash(text),
+				SourceURL: sourceURL,
+				Draws:     []drawwatch.Draw{d},
+			})
+		}
+	}
+	if drawTables == 0 {
+		// Parse's contract for an explicit kind: an empty page, not an
+		// error. The warning is what tells a changed layout from a quiet year.
+		slog.Warn("no draw table found on a table page; check whether the page layout changed",
+			"url", pageURL, "kind", string(kind), "tables", len(tables))
+	}
+	return page, nil
+}
+
+// tableCell is one td or th, its text whitespace-normalized.
+type tableCell struct {
+	text string
+	span int // colspan, at least 1
+	th   bool
+}
+
+// tableRow is one complete tr.
+type tableRow struct {
+	cells []tableCell
+}
+
+// tableRaw is one top-level table with the headings in force where it starts.
+type tableRaw struct {
+	rows    []tableRow
+	caption string
+	heading string // the nearest heading naming a stream, else the nearest heading
+	anchor  string // id of that heading, or of an enclosing section heading
+	year    int    // the year the enclosing headings name, 0 if none
+}
+
+// tableHeading is one h1–h6 seen while scanning.
+type tableHeading struct {
+	text string
+	id   string
+}
+
+// tableScan tokenizes the document and returns its top-level tables with
+// only the rows that were closed, so that a document cut off mid-row never
+// yields a half-read row. It tokenizes rather than building a tree because
+// the tree builder silently closes whatever the cut left open.
+func tableScan(data []byte) (tables []tableRaw, truncated bool, err error) {
+	z := html.NewTokenizer(bytes.NewReader(data))
+	var (
+		headings   [7]tableHeading // by level; a heading clears deeper levels
+		headLevel  int             // >0 while inside an hN
+		headText   strings.Builder
+		headID     string
+		depth      int // table nesting depth
+		cur        *tableRaw
+		row        *tableRow
+		cell       *tableCell
+		cellText   strings.Builder
+		inCaption  bool
+		captionBuf strings.Builder
+		skipRaw    bool // inside script/style
+	)
+	closeCell := func() {
+		if cell != nil && row != nil {
+			cell.text = tableNormalize(cellText.String())
+			row.cells = append(row.cells, *cell)
+		}
+		cell = nil
+		cellText.Reset()
+	}
+	closeRow := func() {
+		closeCell()
+		if row != nil && cur != nil && len(row.cells) > 0 {
+			cur.rows = append(cur.rows, *row)
+		}
+		row = nil
+	}
+	commitHeading := func() {
+		if headLevel == 0 {
+			return
+		}
+		headings[headLevel] = tableHeading{text: tableNormalize(headText.String()), id: headID}
+		for deeper := headLevel + 1; deeper < len(headings); deeper++ {
+			headings[deeper] = tableHeading{}
+		}
+		headLevel = 0
+	}
+	startTable := func() {
+		// A heading left open (<h3>Stream<table>) still names the table.
+		commitHeading()
+		t := tableRaw{}
+		// Deepest heading first: the stream heading sits under the year one.
+		chosen := 0
+		for lvl := 6; lvl >= 1; lvl-- {
+			h := headings[lvl]
+			if h.text == "" {
+				continue
+			}
+			if chosen == 0 {
+				chosen = lvl
+			}
+			if s, _ := tableStream(h.text); s != "" {
+				chosen = lvl
+				break
+			}
+		}
+		if chosen > 0 {
+			t.heading, t.anchor = headings[chosen].text, headings[chosen].id
+		}
+		for lvl := 6; lvl >= 1; lvl-- {
+			h := headings[lvl]
+			if t.anchor == "" && lvl < chosen && h.id != "" {
+				t.anchor = h.id
+			}
+			if t.year == 0 {
+				t.year = tableYear(h.text)
+			}
+		}
+		cur = &t
+	}
+	for {
+		tt := z.Next()
+		if tt == html.ErrorToken {
+			if z.Err() != io.EOF {
+				return nil, false, z.Err()
+			}
+			break
+		}
+		tok := z.Token()
+		if skipRaw {
+			if tt == html.EndTagToken && (tok.DataAtom == atom.Script || tok.DataAtom == atom.Style) {
+				skipRaw = false
+			}
+			continue
+		}
+		switch tt {
+		case html.TextToken:
+			switch {
+			case headLevel > 0 && depth == 0:
+				headText.WriteString(tok.Data)
+			case inCaption:
+				captionBuf.WriteString(tok.Data)
+			case cell != nil:
+				cellText.WriteString(tok.Data)
+			}
+		case html.StartTagToken, html.SelfClosingTagToken:
+			a := tok.DataAtom
+			switch {
+			case a == atom.Script || a == atom.Style:
+				skipRaw = tt == html.StartTagToken
+			case a == atom.Table:
+				depth++
+				if depth == 1 {
+					startTable()
+				}
+			case depth > 1:
+				// Nested tables are read as text of the enclosing cell.
+				cellText.WriteByte(' ')
+			case depth == 1 && a == atom.Caption:
+				inCaption = true
+			case depth == 1 && a == atom.Tr:
+				closeRow()
+				row = &tableRow{}
+			case depth == 1 && (a == atom.Td || a == atom.Th):
+				closeCell()
+				if row == nil {
+					row = &tableRow{}
+				}
+				cell = &tableCell{span: 1, th: a == atom.Th}
+				for _, at := range tok.Attr {
+					if at.Key == "colspan" {
+						if n, err := strconv.Atoi(strings.TrimSpace(at.Val)); err == nil && n > 1 && n < 100 {
+							cell.span = n
+						}
+					}
+				}
+			case depth == 1 && (a == atom.Thead || a == atom.Tbody || a == atom.Tfoot):
+				closeRow()
+			case depth == 0 && tableHeadingLevel(a) > 0:
+				commitHeading()
+				headLevel = tableHeadingLevel(a)
+				headText.Reset()
+				headID = ""
+				for _, at := range tok.Attr {
+					if at.Key == "id" {
+						headID = strings.TrimSpace(at.Val)
+					}
+				}
+			case headLevel > 0 && headID == "":
+				// Older pages put the anchor on an inner <a id> or <a name>.
+				for _, at := range tok.Attr {
+					if at.Key == "id" || (a == atom.A && at.Key == "name") {
+						headID = strings.TrimSpace(at.Val)
+					}
+				}
+			default:
+				// Block and line breaks inside text separate words.
+				if cell != nil {
+					cellText.WriteByte(' ')
+				} else if headLevel > 0 {
+					headText.WriteByte(' ')
+				}
+			}
+		case html.EndTagToken:
+			a := tok.DataAtom
+			switch {
+			case a == atom.Table:
+				if depth == 1 {
+					closeRow()
+					tables = append(tables, *cur)
+					cur = nil
+				}
+				if depth > 0 {
+					depth--
+				}
+			case depth > 1:
+				cellText.WriteByte(' ')
+			case depth == 1 && a == atom.Caption:
+				inCaption = false
+				cur.caption = tableNormalize(captionBuf.String())
+				captionBuf.Reset()
+			case depth == 1 && (a == atom.Td || a == atom.Th):
+				closeCell()
+			case depth == 1 && a == atom.Tr:
+				closeRow()
+			case depth == 1 && (a == atom.Thead || a == atom.Tbody || a == atom.Tfoot):
+				closeRow()
+			case depth == 0 && tableHeadingLevel(a) > 0:
+				commitHeading()
+			default:
+				if cell != nil {
+					cellText.WriteByte(' ')
+				} else if headLevel > 0 {
+					headText.WriteByte(' ')
+				}
+			}
+		}
+	}
+	if depth > 0 && cur != nil {
+		// Cut off inside a table: the open row (if any) may be missing
+		// cells or hold half a number, so only closed rows are kept.
+		truncated = true
+		tables = append(tables, *cur)
+	}
+	return tables, truncated, nil
+}
+
+var tableTagRE = regexp.MustCompile(`<[a-zA-Z!/]`)
+
+// tableCutShort reports a document that ends before its end even outside a
+// table: mid-tag or mid-text, or a full document without </html>. The rows
+// of the tables after the cut are missing, not removed, and the store must
+// be able to tell.
+func tableCutShort(data []byte) bool {
+	t := bytes.TrimSpace(data)
+	if len(t) == 0 || !tableTagRE.Match(t) {
+		return false // not markup at all: nothing says where it should end
+	}
+	if t[len(t)-1] != '>' {
+		return true
+	}
+	head := bytes.ToLower(t[:min(len(t), 1024)])
+	if !bytes.Contains(head, []byte("<html")) {
+		return false // body-only HTML (the site's JSON API) has no </html>
+	}
+	tail := bytes.ToLower(t[max(0, len(t)-64):])
+	return !bytes.Contains(tail, []byte("</html>"))
+}
+
+func tableHeadingLevel(a atom.Atom) int {
+	switch a {
+	case atom.H1:
+		return 1
+	case atom.H2:
+		return 2
+	case atom.H3:
+		return 3
+	case atom.H4:
+		return 4
+	case atom.H5:
+		return 5
+	case atom.H6:
+		return 6
+	}
+	return 0
+}
+
+// tableNormalize collapses every run of white space (no-break spaces
+// included) to one space and drops zero-width characters, so that
+// re-indenting a page or swapping spaces for &nbsp; changes nothing.
+func tableNormalize(s string) string {
+	s = strings.Map(func(r rune) rune {
+		switch r {
+		case '\u200b', '\u200c', '\u200d', '\ufeff', '\u00ad':
+			return -1
+		}
+		return r
+	}, s)
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// tableExpand repeats each cell over its colspan so that cell i lines up
+// with header i.
+func tableExpand(cells []tableCell) []string {
+	out := make([]string, 0, len(cells))
+	for _, c := range cells {
+		for i := 0; i < c.span; i++ {
+			out = append(out, c.text)
+		}
+	}
+	return out
+}
+
+func tableBlank(cells []string) bool {
+	for _, c := range cells {
+		if c != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// tableCol is what one column of a draw table holds.
+type tableCol int
+
+const (
+	tableColOther tableCol = iota
+	tableColDate
+	tableColCount
+	tableColScore
+	tableColProfiles
+	tableColNotes
+)
+
+// tableColumns says which column holds what; -1 when absent.
+type tableColumns struct {
+	date, count, score, profiles, notes int
+}
+
+// tableColumnOf reads one header by its words. Order matters: "Number of
+// CRS score range" is a score, "Date profiles created" a profile window,
+// and "Number of NOIs issued" a count although it says "issued". Whole
+// words only: "(notice posted to applicant's IRCC account)" is no count.
+func tableColumnOf(header string) tableCol {
+	words := map[string]bool{}
+	for _, w := range strings.FieldsFunc(strings.ToLower(header), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '#'
+	}) {
+		words[w] = true
+	}
+	has := func(ws ...string) bool {
+		for _, w := range ws {
+			if words[w] {
+				return true
+			}
+		}
+		return false
+	}
+	switch {
+	case has("profile", "profiles", "window", "created"):
+		return tableColProfiles
+	case has("score", "scores", "crs", "range", "points", "eoi"):
+		return tableColScore
+	case has("note", "notes", "comment", "comments", "remarks", "details"):
+		return tableColNotes
+	case has("number", "count", "total", "#"):
+		return tableColCount
+	case has("date", "time", "when", "day"):
+		return tableColDate
+	case has("invitations", "invitation", "nois", "noi", "itas", "ita", "invited", "issued"):
+		return tableColCount
+	}
+	return tableColOther
+}
+
+// tableMapColumns finds the header row (the first row with a th, else the
+// first row) and maps its columns. ok is false for tables that are not draw
+// tables: a draw needs a date and a count or a score band.
+func tableMapColumns(rows []tableRow) (cols tableColumns, head int, ok bool) {
+	if len(rows) == 0 {
+		return cols, 0, false
+	}
+	head = 0
+	for i, r := range rows {
+		if tableHasTH(r) {
+			head = i
+			break
+		}
+	}
+	cols = tableColumns{date: -1, count: -1, score: -1, profiles: -1, notes: -1}
+	for i, h := range tableExpand(rows[head].cells) {
+		var slot *int
+		switch tableColumnOf(h) {
+		case tableColDate:
+			slot = &cols.date
+		case tableColCount:
+			slot = &cols.count
+		case tableColScore:
+			slot = &cols.score
+		case tableColProfiles:
+			slot = &cols.profiles
+		case tableColNotes:
+			slot = &cols.notes
+		default:
+			continue
+		}
+		if *slot < 0 { // the first column of a kind wins
+			*slot = i
+		}
+	}
+	ok = cols.date >= 0 && (cols.count >= 0 || cols.score >= 0)
+	return cols, head, ok
+}
+
+func tableHasTH(r tableRow) bool {
+	for _, c := range r.cells {
+		if c.th {
+			return true
+		}
+	}
+	return false
+}
+
+// tableDraw reads the draw fields one row's cells give. The date is
+// required: without it the row cannot be told apart from any other.
+func tableDraw(cols tableColumns, cells []string, year int) (drawwatch.Draw, error) {
+	get := func(i int) string {
+		if i < 0 || i >= len(cells) {
+			return ""
+		}
+		return cells[i]
+	}
+	var d drawwatch.Draw
+	dateCell := get(cols.date)
+	date, ok := tableDate(dateCell, year)
+	if !ok {
+		return d, fmt.Errorf("read draw date from %q: no month, day and year", dateCell)
+	}
+	d.Date = date
+	d.ScoreMin, d.ScoreMax = tableScoreBand(get(cols.score))
+	d.Invitations = tableCount(get(cols.count))
+	d.ProfilesFrom, d.ProfilesTo = tableProfileWindow(get(cols.profiles), date)
+	d.Notes = get(cols.notes)
+	d.Category = tableCategory(d.Notes)
+	return d, nil
+}
+
+// tableRowText is the row as "header: value" pairs, the text whose hash
+// tells a corrected row from an unchanged one.
+func tableRowText(headers, cells []string) string {
+	parts := make([]string, 0, len(cells))
+	for i, c := range cells {
+		h := ""
+		if i < len(headers) {
+			h = headers[i]
+		}
+		if h == "" {
+			h = "column " + strconv.Itoa(i+1)
+		}
+		parts = append(parts, h+": "+c)
+	}
+	return strings.Join(parts, " | ")
+}
+
+func tableTitle(d drawwatch.Draw) string {
+	t := d.StreamName + " stream"
+	if d.Category != "" {
+		t += ": " + d.Category
+	}
+	return t + " (" + d.Date + ")"
+}
+
+// tableStreams maps slug fragments of a heading to a stream. The Employer
+// Job Offer streams come first because their headings also say "skilled"
+// nowhere but must not fall through to the Express Entry ones.
+var tableStreams = []struct {
+	fragments []string
+	stream    drawwatch.Stream
+}{
+	{[]string{"foreign-worker"}, drawwatch.StreamEJOForeignWorker},
+	{[]string{"international-student"}, drawwatch.StreamEJOInternationalStudent},
+	{[]string{"in-demand-skills", "in-demand-skill"}, drawwatch.StreamEJOInDemandSkills},
+	{[]string{"masters-graduate", "master-s-graduate", "masters-graduates"}, drawwatch.StreamMastersGraduate},
+	{[]string{"phd-graduate", "ph-d-graduate", "phd-graduates"}, drawwatch.StreamPhDGraduate},
+	{[]string{"entrepreneur"}, drawwatch.StreamEntrepreneur},
+	{[]string{"human-capital-priorities", "human-capital-priority"}, drawwatch.StreamHCP},
+	{[]string{"french-speaking-skilled-worker", "french-speaking"}, drawwatch.StreamFSSW},
+	{[]string{"skilled-trades", "skilled-trade"}, drawwatch.StreamSkilledTrades},
+}
+
+// tableStream reads the stream a heading names and the name as the page
+// spells it, without the trailing word "stream".
+func tableStream(heading string) (drawwatch.Stream, string) {
+	slug := "-" + drawwatch.Slug(heading) + "-"
+	for _, s := range tableStreams {
+		for _, f := range s.fragments {
+			if strings.Contains(slug, "-"+f+"-") {
+				name := tableNormalize(heading)
+				lower := strings.ToLower(name)
+				for _, suffix := range []string{" streams", " stream"} {
+					if strings.HasSuffix(lower, suffix) {
+						name = strings.TrimSpace(name[:len(name)-len(suffix)])
+						break
+					}
+				}
+				return s.stream, name
+			}
+		}
+	}
+	return "", ""
+}
+
+var tableYearRE = regexp.MustCompile(`\b(20\d\d|19\d\d)\b`)
+
+func tableYear(s string) int {
+	m := tableYearRE.FindStringSubmatch(s)
+	if m == nil {
+		return 0
+	}
+	y, _ := strconv.Atoi(m[1])
+	return y
+}
+
+const tableMonthPattern = `(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)`
+
+// tableDateCellRE reads a draw date cell: "October 8, 2024",
+// "October 27, 2021 9:00 a.m. EST", "September 19. 2023", and day ranges
+// "March 8-9, 2023" / "August 11 - 16, 2023" (the first day is the date).
+var tableDateCellRE = regexp.MustCompile(`(?i)\b` + tableMonthPattern + `\.?\s*(\d{1,2})(?:st|nd|rd|th)?\b(?:\s*[-–—]\s*\d{1,2}\b)?(?:\s*[,.]?\s*(\d{4})\b)?`)
+
+// tableWindowDateRE reads one end of a profile window: "October 8, 2023",
+// "June 1,2021", "March 21 2019", "January 1" (year from the other end).
+var tableWindowDateRE = regexp.MustCompile(`(?i)\b` + tableMonthPattern + `\.?\s*(\d{1,2})(?:st|nd|rd|th)?\b(?:\s*[,.]?\s*(\d{4})\b)?`)
+
+var tableISODateRE = regexp.MustCompile(`\b(\d{4})-(\d{2})-(\d{2})\b`)
+
+// tableDay is a calendar day with the year possibly unknown (0).
+type tableDay struct {
+	year  int
+	month time.Month
+	day   int
+}
+
+func (d tableDay) iso() (string, bool) {
+	if d.year == 0 || d.month == 0 || d.day == 0 {
+		return "", false
+	}
+	t := time.Date(d.year, d.month, d.day, 0, 0, 0, 0, time.UTC)
+	if t.Year() != d.year || t.Month() != d.month || t.Day() != d.day {
+		return "", false // February 30 and the like
+	}
+	return t.Format(time.DateOnly), true
+}
+
+func (d tableDay) before(o tableDay) bool {
+	return d.month < o.month || (d.month == o.month && d.day < o.day)
+}
+
+func tableDayOf(m []string) tableDay {
+	var d tableDay
+	d.month = tableMonth(m[1])
+	d.day, _ = strconv.Atoi(m[2])
+	if m[3] != "" {
+		d.year, _ = strconv.Atoi(m[3])
+	}
+	return d
+}
+
+func tableMonth(name string) time.Month {
+	n := strings.ToLower(name)
+	if len(n) < 3 {
+		return 0
+	}
+	for m := time.January; m <= time.December; m++ {
+		if strings.HasPrefix(strings.ToLower(m.String()), n[:3]) {
+			return m
+		}
+	}
+	return 0
+}
+
+// tableDate reads a draw date cell; year fills in a date that names none
+// from the section heading ("Notifications of interest issued in 2024").
+func tableDate(s string, year int) (string, bool) {
+	if m := tableISODateRE.FindString(s); m != "" {
+		if _, err := time.Parse(time.DateOnly, m); err == nil {
+			return m, true
+		}
+	}
+	m := tableDateCellRE.FindStringSubmatch(s)
+	if m == nil {
+		return "", false
+	}
+	d := tableDayOf(m)
+	if d.year == 0 {
+		d.year = year
+	}
+	return d.iso()
+}
+
+// tableProfileWindow reads "October 8, 2023 – October 8, 2024" and the
+// other forms the pages use: hyphen, en dash or "to", missing spaces,
+// "January 1 to November 26, 2018" (year only on the end),
+// "February 2, 2020 – February 2" (year only on the start; the end is then
+// the draw date's year), times after dates. A lone date is the start unless
+// the text says "before", "until" or "up to".
+func tableProfileWindow(s, drawDate string) (from, to string) {
+	ms := tableWindowDateRE.FindAllStringSubmatch(s, -1)
+	drawYear := 0
+	if t, err := time.Parse(time.DateOnly, drawDate); err == nil {
+		drawYear = t.Year()
+	}
+	switch len(ms) {
+	case 0:
+		return "", ""
+	case 1:
+		d := tableDayOf(ms[0])
+		if d.year == 0 {
+			d.year = drawYear
+		}
+		iso, ok := d.iso()
+		if !ok {
+			return "", ""
+		}
+		lower := strings.ToLower(s)
+		if strings.Contains(lower, "before") || strings.Contains(lower, "until") || strings.Contains(lower, "up to") {
+			return "", iso
+		}
+		return iso, ""
+	}
+	start, end := tableDayOf(ms[0]), tableDayOf(ms[len(ms)-1])
+	if end.year == 0 {
+		end.year = drawYear
+		if end.year == 0 {
+			end.year = start.year
+		}
+	}
+	if start.year == 0 {
+		start.year = end.year
+		if end.before(start) {
+			start.year--
+		}
+	}
+	from, _ = start.iso()
+	to, _ = end.iso()
+	return from, to
+}
+
+var (
+	tableScoreMinRE    = regexp.MustCompile(`(?i)(\d+)\s*(?:\+|and above|and over|and higher|or above|or higher|or more)`)
+	tableScoreRangeRE  = regexp.MustCompile(`(?i)(\d+)\s*(?:-|–|—|to|and)\s*(\d+)`)
+	tableScoreSingleRE = regexp.MustCompile(`^\D*?(\d+)\D*$`)
+	tableCountRE       = regexp.MustCompile(`\d[\d,]*`)
+)
+
+// tableScoreBand reads "505-528", "471–480", "473 - 480", "137 to 162",
+// "between 460 and 468", "57 and above" (no maximum) and "N/A" (neither).
+func tableScoreBand(s string) (minScore, maxScore *int) {
+	if m := tableScoreMinRE.FindStringSubmatch(s); m != nil {
+		return tableAtoi(m[1]), nil
+	}
+	if m := tableScoreRangeRE.FindStringSubmatch(s); m != nil {
+		return tableAtoi(m[1]), tableAtoi(m[2])
+	}
+	if m := tableScoreSingleRE.FindStringSubmatch(s); m != nil {
+		return tableAtoi(m[1]), tableAtoi(m[1])
+	}
+	return nil, nil
+}
+
+// tableCount reads "1,234", "2084" and "371*" (footnote mark).
+func tableCount(s string) *int {
+	m := tableCountRE.FindString(s)
+	if m == "" {
+		return nil
+	}
+	return tableAtoi(strings.ReplaceAll(m, ",", ""))
+}
+
+func tableAtoi(s string) *int {
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return nil
+	}
+	return &n
+}
+
+// tableTargetCutRE ends the part of a notes cell that names the target:
+// what follows points readers to another page, and those pages' names
+// ("Tech Draw page") must not be read as targets.
+var tableTargetCutRE = regexp.MustCompile(`(?i)please refer|refer to|for more information`)
+
+// tableGroups are the occupation groups a notes cell can name. A combined
+// category lists them in the notes' own order ("Tech and health occupations").
+var tableGroups = []struct {
+	re   *regexp.Regexp
+	name string
+}{
+	{regexp.MustCompile(`\bhealth\b`), "health"},
+	{regexp.MustCompile(`\btech\b`), "tech"},
+	{regexp.MustCompile(`\bskilled trades?\b`), "skilled trades"},
+	{regexp.MustCompile(`\bselect trades\b`), "select trades"},
+	{regexp.MustCompile(`\bmanufacturing\b`), "manufacturing"},
+	{regexp.MustCompile(`\bagricultur`), "agricultural"},
+	{regexp.MustCompile(`\bother priority\b`), "other priority"},
+	{regexp.MustCompile(`\bpriority occupations?\b`), "priority"},
+}
+
+// tableRegions are the regions regional draws target, with the spellings
+// notes use for them.
+var tableRegions = []struct {
+	name     string
+	spelling []string
+}{
+	{"Northern Ontario", []string{"northern ontario"}},
+	{"Eastern Ontario", []string{"eastern ontario"}},
+	{"Southwestern Ontario", []string{"southwestern ontario", "south western ontario", "south-western ontario"}},
+	{"Central Ontario", []string{"central ontario"}},
+}
+
+var tableREDIRE = regexp.MustCompile(`\bredi\b`)
+
+// tableCategory reads the target a notes cell names, in the words the
+// updates-page parser uses for sub-categories, or "" when the notes name
+// none ("Targeted draw Please refer to ... for a list of targeted
+// occupations" names no target: the list is on another page).
+func tableCategory(notes string) string {
+	target := notes
+	if loc := tableTargetCutRE.FindStringIndex(target); loc != nil {
+		target = target[:loc[0]]
+	}
+	t := strings.ToLower(tableNormalize(target))
+	switch {
+	case t == "":
+		return ""
+	case strings.Contains(t, "economic mobility pathways"):
+		return "Economic Mobility Pathways Project"
+	}
+	for _, r := range tableRegions {
+		for _, sp := range r.spelling {
+			if strings.Contains(t, sp) {
+				return r.name
+			}
+		}
+	}
+	switch {
+	case strings.Contains(t, "regional economic development") || tableREDIRE.MatchString(t):
+		return "Regional Economic Development through Immigration"
+	case strings.Contains(t, "regional immigration pilot") || strings.Contains(t, "regional pilot"):
+		return "Regional Immigration Pilot"
+	case strings.Contains(t, "early childhood"):
+		return "Early childhood educators and assistants"
+	case strings.Contains(t, "french"):
+		return "French-speaking"
+	}
+	type found struct {
+		at   int
+		name string
+	}
+	var hits []found
+	for _, g := range tableGroups {
+		loc := g.re.FindStringIndex(t)
+		if loc == nil || (g.name == "priority" && strings.Contains(t, "other priority")) {
+			continue
+		}
+		hits = append(hits, found{loc[0], g.name})
+	}
+	sort.Slice(hits, func(i, j int) bool { return hits[i].at < hits[j].at })
+	groups := make([]string, len(hits))
+	for i, h := range hits {
+		groups[i] = h.name
+	}
+	switch {
+	case len(groups) == 1:
+		return tableSentence(groups[0] + " occupations")
+	case len(groups) > 1:
+		return tableSentence(strings.Join(groups[:len(groups)-1], ", ") + " and " + groups[len(groups)-1] + " occupations")
+	case strings.Contains(t, "general"):
+		return "General occupations"
+	case strings.Contains(t, "job offer"):
+		return "Job offer in Ontario"
+	}
+	return ""
+}
+
+func tableSentence(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
+}

@@ -1,0 +1,201 @@
+package store
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/drawwatch/drawwatch"
+	"github.com/google/go-cmp/cmp"
+)
+
+// mergedView is the part of a stored draw that shows which halves merged.
+type mergedView struct {
+	Key         string
+	Announcment string
+	Invitations int
+	Profiles    string
+	NOCs        int
+	Anchor      bool
+}
+
+func view(t *testing.T, s *Store, stream string) []mergedView {
+	t.Helper()
+	ds, err := s.Draws(context.Background(), DrawFilter{Kind: drawwatch.KindDraw, Stream: stream})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []mergedView
+	for _, d := range ds {
+		v := mergedView{Key: d.Key(), Announcment: d.AnnouncementID, Profiles: d.ProfilesFrom + ".." + d.ProfilesTo,
+			NOCs: len(d.NOCs), Anchor: strings.Contains(d.SourceURL, "#")}
+		if d.Invitations != nil {
+			v.Invitations = *d.Invitations
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+func TestMergeTableAndUpdatesBothOrders(t *testing.T) {
+	want := []mergedView{
+		{"2024-02-08|hcp|tech-occupations", "february8-0", 2118, "2023-02-08..2024-02-08", 15, true},
+		{"2024-02-06|hcp|health-occupations", "february6-0", 2086, "2023-02-06..2024-02-06", 43, true},
+		{"2024-01-18|fssw|", "noi-2024-01-18-fssw", 984, "2023-01-18..2024-01-18", 0, false},
+		{"2024-01-11|skilled-trades|", "january11-0", 2552, "2023-01-11..2024-01-11", 4, true},
+	}
+	tests := []struct {
+		name       string
+		first      string
+		second     string
+		wantSecond []string // new announcements of the second apply
+	}{
+		{"updates first", "updates-2024.json", "noi-2024.json", []string{"noi-2024-01-18-fssw"}},
+		{"table first", "noi-2024.json", "updates-2024.json", []string{"february5-0", "february6-0", "february8-0", "january11-0"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := openTest(t)
+			opt := ApplyOptions{Now: spring2024, BacklogDays: 365, Route: toAll("slack")}
+			mustApply(t, s, loadPage(t, tt.first), opt)
+			res := mustApply(t, s, loadPage(t, tt.second), opt)
+			if diff := cmp.Diff(tt.wantSecond, changeIDs(res)[drawwatch.ChangeNew]); diff != "" {
+				t.Errorf("second apply new (-want +got):\n%s", diff)
+			}
+			if res.Alerts != len(tt.wantSecond) || len(res.Unmerged) != 0 {
+				t.Errorf("alerts = %d, unmerged = %v", res.Alerts, res.Unmerged)
+			}
+			if diff := cmp.Diff(want, view(t, s, "")); diff != "" {
+				t.Errorf("merged draws (-want +got):\n%s", diff)
+			}
+			if _, nd, _ := s.Counts(context.Background()); nd != len(want) {
+				t.Errorf("Counts draws = %d, want %d", nd, len(want))
+			}
+			// Re-applying both leaves the links alone.
+			mustApply(t, s, loadPage(t, tt.first), opt)
+			mustApply(t, s, loadPage(t, tt.second), opt)
+			if diff := cmp.Diff(want, view(t, s, "")); diff != "" {
+				t.Errorf("after re-apply (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestMergeRegionalForeignWorkerDraws(t *testing.T) {
+	// 11 Dec 2025: four Foreign Worker draws on one day, one per region,
+	// Eastern and Southwestern both at score 52: only the region tells
+	// them apart ("GTA" on the updates page, "Greater Toronto Area" in the table).
+	want := []mergedView{
+		{"2025-12-11|ejo-foreign-worker|eastern-ontario-region", "december11-0", 97, "2025-06-11..2025-12-11", 1, true},
+		{"2025-12-11|ejo-foreign-worker|gta", "december11-0", 412, "2025-06-11..2025-12-11", 2, true},
+		{"2025-12-11|ejo-foreign-worker|northern-ontario-region", "december11-0", 61, "2025-06-11..2025-12-11", 1, true},
+		{"2025-12-11|ejo-foreign-worker|southwestern-ontario-region", "december11-0", 133, "2025-06-11..2025-12-11", 2, true},
+	}
+	for _, order := range [][]string{{"ita-2025-12.json", "updates-2025-12.json"}, {"updates-2025-12.json", "ita-2025-12.json"}} {
+		t.Run(order[0]+" first", func(t *testing.T) {
+			s := openTest(t)
+			opt := ApplyOptions{Now: dec2025, BacklogDays: 30}
+			for _, name := range order {
+				if res := mustApply(t, s, loadPage(t, name), opt); len(res.Unmerged) != 0 {
+					t.Errorf("%s: unmerged %v", name, res.Unmerged)
+				}
+			}
+			got := view(t, s, "ejo-foreign-worker")
+			// Same date: order by key for a stable comparison.
+			if diff := cmp.Diff(want, got, cmpSortByKey); diff != "" {
+				t.Errorf("merged draws (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+var cmpSortByKey = cmp.Transformer("sortByKey", func(in []mergedView) []mergedView {
+	out := append([]mergedView(nil), in...)
+	for i := range out {
+		for j := i + 1; j < len(out); j++ {
+			if out[j].Key < out[i].Key {
+				out[i], out[j] = out[j], out[i]
+			}
+		}
+	}
+	return out
+})
+
+func TestMergeAmbiguousAndBandMismatch(t *testing.T) {
+	const noiURL = "https://www.ontario.ca/page/oinp-express-entry-notifications-interest"
+	row := func(id string, count int, lo, hi *int) drawwatch.Announcement {
+		text := "2024-02-08 row " + id
+		return drawwatch.Announcement{ID: id, Posted: "2024-02-08", Kind: drawwatch.KindDraw, Text: text, Hash: drawwatch.ContentHash(text),
+			Draws: []drawwatch.Draw{{Program: drawwatch.Program, Stream: drawwatch.StreamHCP, Date: "2024-02-08", Invitation: "NOI",
+				ScoreKind: "CRS", ScoreMin: lo, ScoreMax: hi, Invitations: &count, SourceURL: noiURL}}}
+	}
+	n := func(v int) *int { return &v }
+	tests := []struct {
+		name         string
+		rows         []drawwatch.Announcement
+		wantUnmerged int
+		wantDraws    int // hcp draws on 2024-02-08 in the merged view
+	}{
+		{"two rows, no band", []drawwatch.Announcement{row("noi-a", 1000, nil, nil), row("noi-b", 1118, nil, nil)}, 1, 3},
+		{"band tells them apart", []drawwatch.Announcement{row("noi-a", 1000, n(400), n(420)), row("noi-b", 1118, n(471), n(480))}, 0, 2},
+		{"band differs", []drawwatch.Announcement{row("noi-a", 1000, n(400), n(420))}, 0, 2},
+	}
+	for _, tt := range tests {
+		for _, tableFirst := range []bool{false, true} {
+			name := tt.name + map[bool]string{false: ", updates first", true: ", table first"}[tableFirst]
+			t.Run(name, func(t *testing.T) {
+				s := openTest(t)
+				opt := ApplyOptions{Now: spring2024, BacklogDays: 365, Route: toAll("slack")}
+				updates := loadPage(t, "updates-2024.json")
+				table := &drawwatch.Page{Kind: drawwatch.PageNOI, URL: noiURL, Announcements: tt.rows}
+				pages := []*drawwatch.Page{updates, table}
+				if tableFirst {
+					pages = []*drawwatch.Page{table, updates}
+				}
+				var unmerged []string
+				for _, p := range pages {
+					res := mustApply(t, s, p, opt)
+					unmerged = append(unmerged, res.Unmerged...)
+				}
+				if len(unmerged) != tt.wantUnmerged {
+					t.Errorf("unmerged = %q, want %d", unmerged, tt.wantUnmerged)
+				}
+				for _, u := range unmerged {
+					if !strings.Contains(u, "noi-a") || !strings.Contains(u, "noi-b") || !strings.Contains(u, "february8-0") {
+						t.Errorf("unmerged description %q does not name the draws involved", u)
+					}
+				}
+				ds, err := s.Draws(context.Background(), DrawFilter{Stream: "hcp", Since: "2024-02-08"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(ds) != tt.wantDraws {
+					t.Errorf("hcp draws on 8 Feb = %d, want %d", len(ds), tt.wantDraws)
+				}
+			})
+		}
+	}
+}
+
+func TestTargetWordsAndTiers(t *testing.T) {
+	tests := []struct {
+		a, b string
+		tier int
+	}{
+		{"Health occupations", "", tierWildcard},
+		{"", "", tierSame},
+		{"Health occupations", "health", tierSame},
+		{"Tech occupations", "Technology draw", tierSame},
+		{"Economic Mobility Pathways Project", "economic mobility", tierOverlap},
+		{"Northern Ontario", "Northern Ontario region", tierOverlap},
+		{"Northern Ontario", "Eastern Ontario", tierNone},
+		{"Greater Toronto Area", "GTA", tierOverlap},
+		{"Skilled trades", "trades", tierSame},
+		{"Health occupations", "Tech occupations", tierNone},
+	}
+	for _, tt := range tests {
+		if got := matchTier(drawwatch.Draw{Category: tt.a}, drawwatch.Draw{Category: tt.b}); got != tt.tier {
+			t.Errorf("matchTier(%q, %q) = %d, want %d (words %v / %v)", tt.a, tt.b, got, tt.tier, targetWords(tt.a), targetWords(tt.b))
+		}
+	}
+}

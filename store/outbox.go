@@ -1,0 +1,197 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/drawwatch/drawwatch"
+)
+
+// execer is what both *sql.DB and *sql.Tx offer; alerts are queued inside
+// Apply's transaction and outside it through the same code.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// threadKey groups alerts about one announcement so that later ones can be
+// threaded under the first message sent.
+func threadKey(pageURL, annID string) string {
+	if annID == "" {
+		return ""
+	}
+	return pageKey(pageURL) + "|" + annID
+}
+
+func enqueue(ctx context.Context, x execer, target string, ev drawwatch.Event, dedupeKey, thread string, now time.Time) (int64, bool, error) {
+	body, err := json.Marshal(ev)
+	if err != nil {
+		return 0, false, fmt.Errorf("encode %s alert for %s: %w", ev.Type, target, err)
+	}
+	res, err := x.ExecContext(ctx, `INSERT INTO outbox (target, event_type, event, thread_key, dedupe_key, status, next_try, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
+		target, string(ev.Type), string(body), thread, dedupeKey, string(drawwatch.AlertPending), toNanos(now), toNanos(now))
+	if err != nil {
+		return 0, false, err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		var id int64
+		if err := x.QueryRowContext(ctx, `SELECT id FROM outbox WHERE dedupe_key = ?`, dedupeKey).Scan(&id); err != nil {
+			return 0, false, err
+		}
+		return id, false, nil
+	}
+	id, err := res.LastInsertId()
+	return id, err == nil, err
+}
+
+// Enqueue queues ev for target unless an alert with dedupeKey exists
+// already (then queued is false and id is the existing alert's).
+func (s *Store) Enqueue(ctx context.Context, target string, ev drawwatch.Event, dedupeKey string) (id int64, queued bool, err error) {
+	if dedupeKey == "" {
+		return 0, false, fmt.Errorf("enqueue %s alert for %s: empty dedupe key", ev.Type, target)
+	}
+	thread := ""
+	if a := ev.Announcement; a != nil {
+		thread = threadKey(a.SourceURL, a.ID)
+	}
+	id, queued, err = enqueue(ctx, s.db, target, ev, dedupeKey, thread, s.now())
+	if err != nil {
+		return 0, false, s.wrap(fmt.Sprintf("enqueue %s alert for %s", ev.Type, target), err)
+	}
+	return id, queued, nil
+}
+
+// alertColumns reads an alert with the ref of the first sent alert of its
+// thread on the same target, so updates thread under the original message.
+const alertColumns = `o.id, o.target, o.event, o.status, o.attempts, o.next_try, o.last_error, o.created_at, o.sent_at,
+	COALESCE((SELECT f.ref FROM outbox f WHERE o.thread_key != '' AND f.thread_key = o.thread_key
+		AND f.target = o.target AND f.status = 'sent' AND f.ref != '' AND f.id != o.id
+		ORDER BY f.sent_at, f.id LIMIT 1), '')`
+
+func (s *Store) queryAlerts(ctx context.Context, what, where string, args ...any) ([]drawwatch.Alert, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+alertColumns+` FROM outbox o `+where, args...)
+	if err != nil {
+		return nil, s.wrap(what, err)
+	}
+	defer rows.Close()
+	var out []drawwatch.Alert
+	for rows.Next() {
+		var a drawwatch.Alert
+		var body, status string
+		var next, created, sent int64
+		if err := rows.Scan(&a.ID, &a.Target, &body, &status, &a.Attempts, &next, &a.LastError, &created, &sent, &a.ThreadRef); err != nil {
+			return nil, s.wrap(what, err)
+		}
+		if err := json.Unmarshal([]byte(body), &a.Event); err != nil {
+			return nil, fmt.Errorf("%s: decode alert %d: %w", what, a.ID, err)
+		}
+		a.Status = drawwatch.AlertStatus(status)
+		a.NextTry, a.CreatedAt, a.SentAt = fromNanos(next), fromNanos(created), fromNanos(sent)
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.wrap(what, err)
+	}
+	return out, nil
+}
+
+// DueAlerts returns up to limit pending alerts whose next try is due at
+// now, oldest first.
+func (s *Store) DueAlerts(ctx context.Context, now time.Time, limit int) ([]drawwatch.Alert, error) {
+	if limit <= 0 {
+		limit = -1 // SQLite: no limit
+	}
+	return s.queryAlerts(ctx, "list due alerts", `WHERE o.status = 'pending' AND o.next_try <= ? ORDER BY o.next_try, o.id LIMIT ?`,
+		toNanos(now), limit)
+}
+
+// Alerts lists alerts in the given states (all when none), oldest first.
+func (s *Store) Alerts(ctx context.Context, statuses ...drawwatch.AlertStatus) ([]drawwatch.Alert, error) {
+	if len(statuses) == 0 {
+		return s.queryAlerts(ctx, "list alerts", `ORDER BY o.id`)
+	}
+	args := make([]any, len(statuses))
+	for i, st := range statuses {
+		args[i] = string(st)
+	}
+	return s.queryAlerts(ctx, "list alerts",
+		`WHERE o.status IN (?`+strings.Repeat(", ?", len(statuses)-1)+`) ORDER BY o.id`, args...)
+}
+
+func (s *Store) updateAlert(ctx context.Context, what string, id int64, query string, args ...any) error {
+	res, err := s.db.ExecContext(ctx, query, args...)
+	if err != nil {
+		return s.wrap(fmt.Sprintf("%s alert %d", what, id), err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("%s alert %d: %w (or not in a state that allows it): list alerts with `drawwatch outbox`", what, id, ErrNotFound)
+	}
+	return nil
+}
+
+// MarkSent records the delivery of alert id; ref is the channel's message
+// reference (a Slack ts) that later alerts thread under.
+func (s *Store) MarkSent(ctx context.Context, id int64, ref string, at time.Time) error {
+	return s.updateAlert(ctx, "mark sent", id,
+		`UPDATE outbox SET status = 'sent', ref = ?, sent_at = ?, attempts = attempts + 1, last_error = '' WHERE id = ?`,
+		ref, toNanos(at), id)
+}
+
+// MarkRetry records a failed attempt of alert id and when to try again.
+func (s *Store) MarkRetry(ctx context.Context, id int64, errMsg string, next time.Time) error {
+	return s.updateAlert(ctx, "mark retry", id,
+		`UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_try = ? WHERE id = ? AND status = 'pending'`,
+		errMsg, toNanos(next), id)
+}
+
+// MarkDead gives up on alert id after a permanent error or too many attempts.
+func (s *Store) MarkDead(ctx context.Context, id int64, errMsg string) error {
+	return s.updateAlert(ctx, "mark dead", id,
+		`UPDATE outbox SET status = 'dead', attempts = attempts + 1, last_error = ? WHERE id = ? AND status = 'pending'`,
+		errMsg, id)
+}
+
+// Requeue makes a dead or pending alert due now with a fresh attempt count.
+func (s *Store) Requeue(ctx context.Context, id int64) error {
+	return s.updateAlert(ctx, "requeue", id,
+		`UPDATE outbox SET status = 'pending', attempts = 0, next_try = ? WHERE id = ? AND status IN ('pending', 'dead')`,
+		toNanos(s.now()), id)
+}
+
+// RequeueAll makes every dead alert due now and says how many there were.
+func (s *Store) RequeueAll(ctx context.Context) (int, error) {
+	res, err := s.db.ExecContext(ctx, `UPDATE outbox SET status = 'pending', attempts = 0, next_try = ? WHERE status = 'dead'`,
+		toNanos(s.now()))
+	if err != nil {
+		return 0, s.wrap("requeue dead alerts", err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
+
+// PendingCount is the number of alerts not yet sent nor given up on.
+func (s *Store) PendingCount(ctx context.Context) (int, error) {
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM outbox WHERE status = 'pending'`).Scan(&n); err != nil {
+		return 0, s.wrap("count pending alerts", err)
+	}
+	return n, nil
+}
+
+// NextDue is when the earliest pending alert is due; false when none is pending.
+func (s *Store) NextDue(ctx context.Context) (time.Time, bool, error) {
+	var next sql.NullInt64
+	if err := s.db.QueryRowContext(ctx, `SELECT MIN(next_try) FROM outbox WHERE status = 'pending'`).Scan(&next); err != nil {
+		return time.Time{}, false, s.wrap("read next due alert", err)
+	}
+	if !next.Valid {
+		return time.Time{}, false, nil
+	}
+	return fromNanos(next.Int64), true, nil
+}
