@@ -60,6 +60,12 @@ func WithMaxAttempts(n int) DispatchOption {
 	return func(d *Dispatcher) { d.maxAttempts = n }
 }
 
+// WithObserver reports each delivery attempt's outcome per target, for
+// metrics. It is called once per attempted alert in Drain.
+func WithObserver(f func(target string, sent bool)) DispatchOption {
+	return func(d *Dispatcher) { d.observe = f }
+}
+
 // WithLogger sets the logger (default slog.Default()).
 func WithLogger(l *slog.Logger) DispatchOption {
 	return func(d *Dispatcher) { d.log = l }
@@ -107,6 +113,7 @@ type Dispatcher struct {
 	poll          time.Duration
 	batch         int
 	log           *slog.Logger
+	observe       func(target string, sent bool)
 }
 
 // NewDispatcher returns a Dispatcher over ob. Notifiers are keyed by
@@ -179,6 +186,9 @@ func (d *Dispatcher) Drain(ctx context.Context) (sent, failed int, err error) {
 				sent++
 			} else if err == nil {
 				failed++
+			}
+			if d.observe != nil && (ok || err == nil) {
+				d.observe(a.Target, ok)
 			}
 			if err != nil {
 				return sent, failed, err

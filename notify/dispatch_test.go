@@ -151,7 +151,9 @@ func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard
 var t0 = time.Date(2024, 2, 6, 15, 0, 0, 0, time.UTC)
 
 func retryable(msg string) error { return &SendError{Target: "t", Err: errors.New(msg)} }
-func permanent(msg string) error { return &SendError{Target: "t", Permanent: true, Err: errors.New(msg)} }
+func permanent(msg string) error {
+	return &SendError{Target: "t", Permanent: true, Err: errors.New(msg)}
+}
 func rateLimited(d time.Duration) error {
 	return &SendError{Target: "t", RetryAfter: d, Err: errors.New("slack rate limit exceeded")}
 }

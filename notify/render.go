@@ -394,7 +394,7 @@ func renderChanged(ev drawwatch.Event) doc {
 	for _, fc := range ev.Fields {
 		changes.lines = append(changes.lines, line{bullet: true, spans: []span{
 			{text: fieldLabel(an, fc.Field) + ": "},
-			{text: changeValue(fc.Old) + " → " + changeValue(fc.New)},
+			{text: changeText(fc)},
 		}})
 	}
 	if len(ev.Fields) == 0 {
@@ -402,6 +402,22 @@ func renderChanged(ev drawwatch.Event) doc {
 	}
 	d.parts = append(d.parts, changes, sourcePart(an))
 	return d
+}
+
+// changeText says old → new; a NOC list change is stored as the codes
+// removed (Old) and added (New), so it reads as such.
+func changeText(fc drawwatch.FieldChange) string {
+	if !strings.HasSuffix(fc.Field, ".nocs") {
+		return changeValue(fc.Old) + " → " + changeValue(fc.New)
+	}
+	var parts []string
+	if fc.New != "" {
+		parts = append(parts, "added "+fc.New)
+	}
+	if fc.Old != "" {
+		parts = append(parts, "removed "+fc.Old)
+	}
+	return strings.Join(parts, "; ")
 }
 
 var fieldNames = map[string]string{

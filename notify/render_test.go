@@ -128,7 +128,7 @@ func changedEvent() drawwatch.Event {
 		Fields: []drawwatch.FieldChange{
 			{Field: "2024-02-06|hcp|health-occupations.score_min", Old: "379", New: "385"},
 			{Field: "2024-02-06|hcp|health-occupations.invitations", Old: "", New: "2086"},
-			{Field: "2024-02-06|hcp|tech-occupations.nocs", Old: "21231", New: "21231, 21232"},
+			{Field: "2024-02-06|hcp|tech-occupations.nocs", Old: "31200", New: "21232"},
 			{Field: "title", Old: "Express Entry Human Capital Priorities stream: health occupations", New: an.Title},
 		},
 	}
@@ -251,7 +251,7 @@ func TestRenderEventTypes(t *testing.T) {
 		{"changed", changedEvent(), []string{
 			"Health occupations — score min: 379 → 385",
 			"Health occupations — invitations issued: (none) → 2086",
-			"Tech occupations — NOC codes: 21231 → 21231, 21232",
+			"Tech occupations — NOC codes: added 21232; removed 31200",
 			"Title: Express Entry Human Capital Priorities stream: health occupations → ",
 		}},
 	}

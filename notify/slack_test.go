@@ -39,7 +39,7 @@ type slackRequest struct {
 	path    string
 	auth    string
 	ctype   string
-	form    url.Values          // chat.postMessage
+	form    url.Values           // chat.postMessage
 	webhook slack.WebhookMessage // webhook JSON
 	raw     string
 	at      time.Time
@@ -47,7 +47,7 @@ type slackRequest struct {
 
 // fakeSlack stands in for both an incoming webhook and slack.com/api/.
 type fakeSlack struct {
-	t      *testing.T
+	t      testing.TB
 	srv    *httptest.Server
 	mu     sync.Mutex
 	script []slackReply
@@ -55,7 +55,7 @@ type fakeSlack struct {
 	got    chan time.Time
 }
 
-func newFakeSlack(t *testing.T, script ...slackReply) *fakeSlack {
+func newFakeSlack(t testing.TB, script ...slackReply) *fakeSlack {
 	f := &fakeSlack{t: t, script: script, got: make(chan time.Time, 1000)}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.srv.Close)
@@ -441,8 +441,7 @@ func deliveryLatency(t testing.TB, f *fakeSlack, d *Dispatcher, ob *fakeOutbox, 
 }
 
 func BenchmarkDeliverySlack(b *testing.B) {
-	f := newFakeSlack(&testing.T{})
-	defer f.srv.Close()
+	f := newFakeSlack(b)
 	s, err := NewSlack(SlackConfig{Name: "bench", WebhookURL: f.srv.URL + webhookPath})
 	if err != nil {
 		b.Fatal(err)

@@ -103,10 +103,10 @@ type FetchResult struct {
 	NotModified  bool          // 304: Body is empty, keep the stored copy
 	Body         []byte        // decoded body: gzip removed, converted to UTF-8 by colly when Content-Type names another charset
 	ETag         string        // validators to send next time; carried over on 304 when the server omits them
-	LastModified string        //
+	LastModified string        // as the server sent it (or carried over, like ETag)
 	Bytes        int64         // body bytes received on the wire (compressed size when gzipped)
 	Duration     time.Duration // wall time of the whole call, retries and polite waits included
-	Attempts     int           // requests made for the page (robots.txt not counted)
+	Attempts     int           // attempts made, the successful one included
 }
 
 // FetchError is the error Fetch returns. Err holds the cause: ErrNotFound,
@@ -228,7 +228,7 @@ func (f *Fetcher) Fetch(ctx context.Context, req FetchRequest) (*FetchResult, er
 	// colly fetches robots.txt without a context; the transport hands it
 	// this one so cancelling a run also stops that request.
 	f.tr.setActive(ctx)
-	defer f.tr.setActive(nil)
+	defer f.tr.setActive(context.Background())
 
 	for attempt := 1; ; attempt++ {
 		res, aerr := f.attempt(ctx, req)

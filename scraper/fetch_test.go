@@ -653,19 +653,24 @@ func TestFetchMaxBodySize(t *testing.T) {
 		name    string
 		handler http.HandlerFunc
 		wantErr bool
+		wantMsg string
 	}{
-		{"exactly the cap", func(w http.ResponseWriter, r *http.Request) { w.Write(exact) }, false},
-		{"content-length over the cap", func(w http.ResponseWriter, r *http.Request) { w.Write(over) }, true},
+		{"exactly the cap", func(w http.ResponseWriter, r *http.Request) { w.Write(exact) }, false, ""},
+		{"content-length over the cap is refused before reading", func(w http.ResponseWriter, r *http.Request) {
+			// Set by hand: net/http only adds it to bodies under 2 KiB.
+			w.Header().Set("Content-Length", strconv.Itoa(len(over)))
+			w.Write(over)
+		}, true, "Content-Length 4097 over 4096 bytes"},
 		{"chunked over the cap", func(w http.ResponseWriter, r *http.Request) {
 			// Flushing first forces chunked encoding: no Content-Length to check.
 			w.WriteHeader(http.StatusOK)
 			w.(http.Flusher).Flush()
 			w.Write(over)
-		}, true},
+		}, true, "over 4096 bytes"},
 		{"gzip expanding over the cap", func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Encoding", "gzip")
 			w.Write(bomb)
-		}, true},
+		}, true, "over 4096 bytes"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -680,8 +685,8 @@ func TestFetchMaxBodySize(t *testing.T) {
 				}
 				return
 			}
-			if !errors.Is(err, ErrBodyTooLarge) {
-				t.Fatalf("err = %v, want ErrBodyTooLarge", err)
+			if !errors.Is(err, ErrBodyTooLarge) || !strings.Contains(err.Error(), tt.wantMsg) {
+				t.Fatalf("err = %v, want ErrBodyTooLarge saying %q", err, tt.wantMsg)
 			}
 			var fe *FetchError
 			if errors.As(err, &fe) && fe.Attempts != 1 {
@@ -812,5 +817,37 @@ func TestFetchErrorText(t *testing.T) {
 		if got := tt.err.Error(); got != tt.want {
 			t.Errorf("Error() = %q, want %q", got, tt.want)
 		}
+	}
+}
+
+// colly converts declared non-UTF-8 charsets; the cap and Bytes still
+// count what the server sent.
+func TestFetchCharset(t *testing.T) {
+	latin1 := []byte("<p>Qu\xe9bec et l\x27Ontario</p>")
+	tests := []struct {
+		name        string
+		contentType string
+		want        string
+	}{
+		{"latin-1 converted to UTF-8", "text/html; charset=ISO-8859-1", "<p>Québec et l'Ontario</p>"},
+		{"undeclared left as sent", "text/html", string(latin1)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", tt.contentType)
+				w.Write(latin1)
+			}))
+			defer srv.Close()
+			cfg := testConfig()
+			cfg.MaxBodySize = len(latin1) // conversion grows the body past the cap: not an error
+			res, err := NewFetcher(cfg).Fetch(t.Context(), FetchRequest{URL: srv.URL})
+			if err != nil {
+				t.Fatalf("Fetch: %v", err)
+			}
+			if string(res.Body) != tt.want || res.Bytes != int64(len(latin1)) {
+				t.Errorf("body %q Bytes %d, want %q %d", res.Body, res.Bytes, tt.want, len(latin1))
+			}
+		})
 	}
 }

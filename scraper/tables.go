@@ -302,8 +302,10 @@ func tableScan(data []byte) (tables []tableRaw, truncated bool, err error) {
 						headID = strings.TrimSpace(at.Val)
 					}
 				}
+			case tableInline[a]:
+				// "<strong>505</strong>-528" reads "505-528".
 			default:
-				// Block and line breaks inside text separate words.
+				// Block elements and line breaks inside text separate words.
 				if cell != nil {
 					cellText.WriteByte(' ')
 				} else if headLevel > 0 {
@@ -336,6 +338,7 @@ func tableScan(data []byte) (tables []tableRaw, truncated bool, err error) {
 				closeRow()
 			case depth == 0 && tableHeadingLevel(a) > 0:
 				commitHeading()
+			case tableInline[a]:
 			default:
 				if cell != nil {
 					cellText.WriteByte(' ')
@@ -374,6 +377,13 @@ func tableCutShort(data []byte) bool {
 	}
 	tail := bytes.ToLower(t[max(0, len(t)-64):])
 	return !bytes.Contains(tail, []byte("</html>"))
+}
+
+// tableInline are the elements that do not break words.
+var tableInline = map[atom.Atom]bool{
+	atom.A: true, atom.Abbr: true, atom.B: true, atom.Em: true, atom.I: true, atom.Span: true,
+	atom.Strong: true, atom.Sup: true, atom.Sub: true, atom.Small: true, atom.U: true, atom.Time: true,
+	atom.Mark: true, atom.Code: true, atom.Dfn: true, atom.Font: true,
 }
 
 func tableHeadingLevel(a atom.Atom) int {
@@ -580,8 +590,9 @@ func tableTitle(d drawwatch.Draw) string {
 }
 
 // tableStreams maps slug fragments of a heading to a stream. The Employer
-// Job Offer streams come first because their headings also say "skilled"
-// nowhere but must not fall through to the Express Entry ones.
+// Job Offer and graduate streams come first: their fragments are the more
+// specific, and "skilled-trades" must not catch an EJO heading that says
+// "skilled trades" in passing.
 var tableStreams = []struct {
 	fragments []string
 	stream    drawwatch.Stream

@@ -146,7 +146,14 @@ var (
 // "471–480", "473 - 480", "between 460 and 468", "78 and above" (max nil).
 // ok is false when s states no band.
 func ParseScoreBand(s string) (lo, hi *int, ok bool) {
-	s = NormalizeSpace(s)
+	return scoreBand(NormalizeSpace(s))
+}
+
+// scoreBand is ParseScoreBand on normalized text.
+func scoreBand(s string) (lo, hi *int, ok bool) {
+	if !strings.Contains(s, "core") && !strings.Contains(s, "CRS") && !strings.Contains(s, "SCORE") {
+		return nil, nil, false
+	}
 	if m := reScoreRange.FindStringSubmatch(s); m != nil {
 		a, _ := strconv.Atoi(m[1])
 		b, _ := strconv.Atoi(m[2])
@@ -209,19 +216,19 @@ type streamInfo struct {
 	slug         drawwatch.Stream
 	name         string // display name
 	expressEntry bool
-	re           *regexp.Regexp
+	keys         []string // lower-case phrases that name it; plain substring search is fast
 }
 
 var streams = []streamInfo{
-	{drawwatch.StreamHCP, "Express Entry Human Capital Priorities stream", true, regexp.MustCompile(`(?i)human capital priorit|\bHCP\b`)},
-	{drawwatch.StreamFSSW, "Express Entry French-Speaking Skilled Worker stream", true, regexp.MustCompile(`(?i)french[- ]speaking skilled worker`)},
-	{drawwatch.StreamSkilledTrades, "Express Entry Skilled Trades stream", true, regexp.MustCompile(`(?i)express entry skilled trades|skilled trades (?:\(express entry\) )?stream`)},
-	{drawwatch.StreamEJOForeignWorker, "Employer Job Offer: Foreign Worker stream", false, regexp.MustCompile(`(?i)foreign worker`)},
-	{drawwatch.StreamEJOInternationalStudent, "Employer Job Offer: International Student stream", false, regexp.MustCompile(`(?i)international student`)},
-	{drawwatch.StreamEJOInDemandSkills, "Employer Job Offer: In-Demand Skills stream", false, regexp.MustCompile(`(?i)in[- ]demand`)},
-	{drawwatch.StreamMastersGraduate, "Masters Graduate stream", false, regexp.MustCompile(`(?i)masters?(?: and ph\.?d\.?)? graduate`)},
-	{drawwatch.StreamPhDGraduate, "PhD Graduate stream", false, regexp.MustCompile(`(?i)ph\.?d\.? graduate`)},
-	{drawwatch.StreamEntrepreneur, "Entrepreneur stream", false, regexp.MustCompile(`(?i)entrepreneur`)},
+	{drawwatch.StreamHCP, "Express Entry Human Capital Priorities stream", true, []string{"human capital priorit", "hcp stream", "(hcp)", "hcp "}},
+	{drawwatch.StreamFSSW, "Express Entry French-Speaking Skilled Worker stream", true, []string{"french-speaking skilled worker", "french speaking skilled worker"}},
+	{drawwatch.StreamSkilledTrades, "Express Entry Skilled Trades stream", true, []string{"express entry skilled trades", "skilled trades stream", "skilled trades (express entry) stream"}},
+	{drawwatch.StreamEJOForeignWorker, "Employer Job Offer: Foreign Worker stream", false, []string{"foreign worker"}},
+	{drawwatch.StreamEJOInternationalStudent, "Employer Job Offer: International Student stream", false, []string{"international student"}},
+	{drawwatch.StreamEJOInDemandSkills, "Employer Job Offer: In-Demand Skills stream", false, []string{"in-demand", "in demand"}},
+	{drawwatch.StreamMastersGraduate, "Masters Graduate stream", false, []string{"masters graduate", "master graduate", "masters and phd graduate", "masters and ph.d. graduate"}},
+	{drawwatch.StreamPhDGraduate, "PhD Graduate stream", false, []string{"phd graduate", "ph.d. graduate"}},
+	{drawwatch.StreamEntrepreneur, "Entrepreneur stream", false, []string{"entrepreneur"}},
 }
 
 func streamBySlug(slug drawwatch.Stream) (streamInfo, bool) {
@@ -273,9 +280,16 @@ func findStreams(s string) []drawwatch.Stream {
 		slug drawwatch.Stream
 	}
 	var hits []hit
+	lower := strings.ToLower(s)
 	for _, st := range streams {
-		if loc := st.re.FindStringIndex(s); loc != nil {
-			hits = append(hits, hit{loc[0], st.slug})
+		at := -1
+		for _, k := range st.keys {
+			if i := strings.Index(lower, k); i >= 0 && (at < 0 || i < at) {
+				at = i
+			}
+		}
+		if at >= 0 {
+			hits = append(hits, hit{at, st.slug})
 		}
 	}
 	// insertion sort: at most nine hits
@@ -336,7 +350,7 @@ func splitSentences(s string) []string {
 	var out []string
 	start := 0
 	for i := 0; i+1 < len(s); i++ {
-		if (s[i] == '.' || s[i] == '?' || s[i] == '!' || s[i] == ':') && s[i+1] == ' ' && i+2 < len(s) {
+		if (s[i] == '.' || s[i] == '?' || s[i] == '!') && s[i+1] == ' ' && i+2 < len(s) {
 			next := s[i+2]
 			if next >= 'A' && next <= 'Z' {
 				if s[i] == '.' && i >= 2 && (s[i-2] == ' ' || s[i-2] == '.') { // "p.m. On", "a. B"

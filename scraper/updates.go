@@ -90,7 +90,7 @@ func pageYear(doc *html.Node, pageURL string) int {
 		if n.Type == html.ElementNode {
 			switch n.Data {
 			case "title", "h1":
-				if m := reYearTitle.FindStringSubmatch(NormalizeSpace(nodeText(n))); m != nil {
+				if m := reYearTitle.FindStringSubmatch((nodeText(n))); m != nil {
 					year, _ = strconv.Atoi(m[1])
 					return true
 				}
@@ -100,7 +100,7 @@ func pageYear(doc *html.Node, pageURL string) int {
 					return true
 				}
 			case "h3":
-				if m := reLeadDate.FindStringSubmatch(NormalizeSpace(nodeText(n))); m != nil && m[3] != "" {
+				if m := reLeadDate.FindStringSubmatch((nodeText(n))); m != nil && m[3] != "" {
 					year, _ = strconv.Atoi(m[3])
 					return true
 				}
@@ -143,7 +143,7 @@ func findContainer(doc *html.Node) *html.Node {
 }
 
 func isDateHeading(n *html.Node) bool {
-	_, _, ok := leadDate(NormalizeSpace(nodeText(n)), 2000)
+	_, _, ok := leadDate((nodeText(n)), 2000)
 	return ok
 }
 
@@ -228,7 +228,7 @@ func (p *updatesParser) element(n *html.Node) {
 	case "h2":
 		p.finish()
 		p.posted = ""
-		p.inMonth = monthNumber(NormalizeSpace(nodeText(n))) != 0
+		p.inMonth = monthNumber((nodeText(n))) != 0
 		return
 	case "hr", "script", "style":
 		return
@@ -236,7 +236,7 @@ func (p *updatesParser) element(n *html.Node) {
 	if !p.inMonth {
 		return // intro text, "Related information", footnotes
 	}
-	text := NormalizeSpace(nodeText(n))
+	text := (nodeText(n))
 	switch n.Data {
 	case "h3":
 		if iso, rest, ok := leadDate(text, p.year); ok {
@@ -259,6 +259,9 @@ func (p *updatesParser) element(n *html.Node) {
 			return
 		}
 		if p.cur == nil {
+			if isLinkList(n) {
+				return // a table of contents that tocSkips could not bound: links only, no announcement
+			}
 			p.start("", "") // text straight under a date heading: an untitled announcement
 		}
 		p.cur.blocks = append(p.cur.blocks, block{n: n, role: roleContent, text: text})
@@ -275,7 +278,9 @@ func (p *updatesParser) heading(n *html.Node, text, anchor string) {
 	if p.posted == "" || text == "" {
 		return
 	}
-	if anchor == "" && p.cur != nil && (n.Data != "h4" || hasClass(n, "h5") || looksLikeSubheading(text)) {
+	// an untitled lead text has no sub-headings: a heading after it is a title
+	// nor is a heading repeating the current title ("Important Notice" twice)
+	if anchor == "" && p.cur != nil && p.cur.title != "" && text != p.cur.title && (n.Data != "h4" || hasClass(n, "h5") || looksLikeSubheading(text)) {
 		p.cur.blocks = append(p.cur.blocks, block{n: n, role: roleSubheading, text: text})
 		return
 	}
@@ -450,7 +455,7 @@ func announcementItems(b *annBuilder) []item {
 				if li.Type != html.ElementNode || li.Data != "li" {
 					continue
 				}
-				t := NormalizeSpace(nodeText(li))
+				t := (nodeText(li))
 				texts = append(texts, t)
 				if noc, ok := ParseNOC(t); ok {
 					nocs = append(nocs, noc)
@@ -535,7 +540,7 @@ var (
 	reCount     = regexp.MustCompile(`(?i)\bissued (?:a total of )?(\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty) (?:new |additional )?(?:targeted )?(?:invitations?|notifications?|NOIs?|ITAs?)\b|(?i)\bnumber of (?:invitations|notifications(?: of interest)?|NOIs|ITAs)(?: issued)?:\s*(\d[\d,]*)|\band (\d[\d,]*) (?:invitations?|notifications?)\b`)
 	reCountOnly = regexp.MustCompile(`(\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)`)
 	// sentences that state a rule rather than a draw's band
-	reNotBand = regexp.MustCompile(`(?i)\b(?:maintain|required minimum|will need)\b`)
+	reNotBand = regexp.MustCompile(`(?i)\b(?:maintain|required minimum|will|as long as)\b`)
 	// "Candidates in agriculture-related occupations with a score ..."
 	reSentenceCategory = regexp.MustCompile(`(?i)\bcandidates in ((?:[\w-]+ ){0,4}occupations)\b|\bfor candidates with ((?:[\w-]+ ){0,8}experience)\b`)
 	reOnDate           = regexp.MustCompile(`(?i)\bon ` + monthPattern + `\s+\d{1,2}`)
@@ -667,7 +672,7 @@ func extractDraws(b *annBuilder, text string, year int, sourceURL string) []draw
 			}
 		case itemText:
 			for si, s := range it.sentences {
-				lo, hi, ok := ParseScoreBand(s)
+				lo, hi, ok := scoreBand(s)
 				if !ok || reNotBand.MatchString(s) {
 					seen = append(seen, s)
 					continue
@@ -722,15 +727,23 @@ func extractDraws(b *annBuilder, text string, year int, sourceURL string) []draw
 			draws[0].NOCs = pending
 		}
 	}
+	draws = dropRepeats(draws, drawItem)
 	if len(draws) == 0 {
 		return nil
 	}
-	assignCounts(draws, drawItem, items, text)
-	from, to := profileWindow(text, year)
+	assignCounts(draws, drawItem, items)
+	from, to := profileWindow(items, year)
 	deadline := ""
-	if m := reDeadline.FindStringSubmatch(text); m != nil {
-		deadline, _ = ParseDate(m[1], year)
-	}
+	forSentences(items, func(s string) bool {
+		if !strings.Contains(s, "eadline") && !strings.Contains(s, "ubmit") {
+			return true
+		}
+		if m := reDeadline.FindStringSubmatch(s); m != nil {
+			deadline, _ = ParseDate(m[1], year)
+			return false
+		}
+		return true
+	})
 	targeted := strings.Contains(strings.ToLower(text), "targeted")
 	for i := range draws {
 		d := &draws[i]
@@ -748,6 +761,32 @@ func extractDraws(b *annBuilder, text string, year int, sourceURL string) []draw
 	return draws
 }
 
+// dropRepeats removes a draw that repeats an earlier one's key and band
+// (a band restated further down), keeping drawItem in step.
+func dropRepeats(draws []drawwatch.Draw, drawItem []int) []drawwatch.Draw {
+	kept := draws[:0]
+	n := 0
+	for i, d := range draws {
+		dup := false
+		for _, k := range kept {
+			if k.Key() == d.Key() && cmpInt(k.ScoreMin, d.ScoreMin) && cmpInt(k.ScoreMax, d.ScoreMax) {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			kept = append(kept, d)
+			drawItem[n] = drawItem[i]
+			n++
+		}
+	}
+	return kept
+}
+
+func cmpInt(a, b *int) bool {
+	return (a == nil) == (b == nil) && (a == nil || *a == *b)
+}
+
 func joinNote(notes, add string) string {
 	if notes == "" {
 		return add
@@ -759,8 +798,17 @@ func joinNote(notes, add string) string {
 // or notifications were issued. Sentence by sentence, so that a title
 // "Notifications of interest will be issued" followed by "On December 15
 // ... will issue targeted notifications" is not read as an issuance.
+// issued reports a sentence of issuance; the substring test spares the
+// regexp most sentences.
+func issued(s string) bool {
+	if !strings.Contains(s, "ssu") && !strings.Contains(s, "draw") {
+		return false
+	}
+	return reIssued.MatchString(s)
+}
+
 func reportsIssuance(title string, items []item) bool {
-	if reIssued.MatchString(title) || strings.HasSuffix(strings.ToLower(title), " invited") {
+	if issued(title) || strings.HasSuffix(strings.ToLower(title), " invited") {
 		return true
 	}
 	for _, it := range items {
@@ -768,7 +816,7 @@ func reportsIssuance(title string, items []item) bool {
 			continue
 		}
 		for _, s := range it.sentences {
-			if reIssued.MatchString(s) {
+			if issued(s) {
 				return true
 			}
 		}
@@ -819,7 +867,7 @@ func issuanceDate(items []item, year int, posted string) string {
 	}
 	for _, it := range items {
 		for _, s := range it.sentences {
-			if it.kind != itemText || !reIssued.MatchString(s) {
+			if it.kind != itemText || !issued(s) {
 				continue
 			}
 			if loc := reOnDate.FindStringIndex(s); loc != nil {
@@ -845,7 +893,7 @@ func issuanceDate(items []item, year int, posted string) string {
 // announcements that report draws on different days.
 func itemDate(it item, year int) string {
 	for _, s := range it.sentences {
-		if !reIssued.MatchString(s) {
+		if !issued(s) {
 			continue
 		}
 		if loc := reOnDate.FindStringIndex(s); loc != nil {
@@ -867,7 +915,7 @@ func issuanceDraws(items []item, title, text string, newDraw func(drawwatch.Stre
 			continue
 		}
 		for _, s := range it.sentences {
-			if !reIssued.MatchString(s) {
+			if !issued(s) {
 				continue
 			}
 			for _, st := range findStreams(s) {
@@ -898,19 +946,36 @@ func issuanceDraws(items []item, title, text string, newDraw func(drawwatch.Stre
 // count in the draw's own paragraph, a count whose clause names one stream
 // with one draw, or the only count of a one-draw announcement. A count
 // shared by several streams goes to Notes instead.
-func assignCounts(draws []drawwatch.Draw, drawItem []int, items []item, text string) {
+func assignCounts(draws []drawwatch.Draw, drawItem []int, items []item) {
 	for i := range draws {
 		ii := drawItem[i]
 		if ii < 0 || sameItemDraws(drawItem, ii) != 1 {
 			continue
 		}
 		for _, s := range items[ii].sentences {
+			if !mayCount(s) {
+				continue
+			}
 			if n, ok := countIn(s); ok {
 				draws[i].Invitations = &n
 				break
 			}
 		}
 	}
+	var sentences []string
+	forSentences(items, func(s string) bool {
+		if mayCount(s) {
+			sentences = append(sentences, s)
+		}
+		return true
+	})
+	for _, text := range sentences {
+		assignSentenceCounts(draws, text)
+	}
+}
+
+// assignSentenceCounts ties the counts of one sentence to draws.
+func assignSentenceCounts(draws []drawwatch.Draw, text string) {
 	matches := reCount.FindAllStringSubmatchIndex(text, -1)
 	for mi, m := range matches {
 		n, ok := countIn(text[m[0]:m[1]])
@@ -984,18 +1049,50 @@ func countIn(s string) (int, bool) {
 // profileWindow reads which profiles a draw considered: "profiles created
 // between X and Y", "Date Express Entry profile submitted: X to Y",
 // "created and attested to by Y".
-func profileWindow(text string, year int) (from, to string) {
-	if m := reProfilesBetween.FindStringSubmatch(text); m != nil {
-		a, b := m[1], m[2]
-		if a == "" {
-			a, b = m[3], m[4]
+func profileWindow(items []item, year int) (from, to string) {
+	// the regexps are slow on long text: only sentences about profiles get them
+	var cands []string
+	forSentences(items, func(s string) bool {
+		if strings.Contains(s, "rofile") || strings.Contains(s, "xpression") || strings.Contains(s, "EOI") {
+			cands = append(cands, s)
 		}
-		from, _ = ParseDate(a, year)
-		to, _ = ParseDate(b, year)
-		return from, to
+		return true
+	})
+	for _, s := range cands {
+		if m := reProfilesBetween.FindStringSubmatch(s); m != nil {
+			a, b := m[1], m[2]
+			if a == "" {
+				a, b = m[3], m[4]
+			}
+			from, _ = ParseDate(a, year)
+			to, _ = ParseDate(b, year)
+			return from, to
+		}
 	}
-	if m := reProfilesBy.FindStringSubmatch(text); m != nil {
-		to, _ = ParseDate(m[1], year)
+	for _, s := range cands {
+		if m := reProfilesBy.FindStringSubmatch(s); m != nil {
+			to, _ = ParseDate(m[1], year)
+			return from, to
+		}
 	}
 	return from, to
+}
+
+// forSentences calls fn on every sentence of the text items until it returns false.
+func forSentences(items []item, fn func(string) bool) {
+	for _, it := range items {
+		if it.kind != itemText {
+			continue
+		}
+		for _, s := range it.sentences {
+			if !fn(s) {
+				return
+			}
+		}
+	}
+}
+
+// mayCount is a cheap filter before the count regexp.
+func mayCount(s string) bool {
+	return strings.Contains(s, "issued") || strings.Contains(s, "umber of") || strings.Contains(s, " and ")
 }

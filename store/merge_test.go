@@ -190,7 +190,7 @@ func TestTargetWordsAndTiers(t *testing.T) {
 		{"Northern Ontario", "Northern Ontario region", tierOverlap},
 		{"Northern Ontario", "Eastern Ontario", tierNone},
 		{"Greater Toronto Area", "GTA", tierOverlap},
-		{"Skilled trades", "trades", tierSame},
+		{"Skilled trades", "trades", tierOverlap},
 		{"Health occupations", "Tech occupations", tierNone},
 	}
 	for _, tt := range tests {

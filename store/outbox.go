@@ -107,7 +107,7 @@ func (s *Store) DueAlerts(ctx context.Context, now time.Time, limit int) ([]draw
 	if limit <= 0 {
 		limit = -1 // SQLite: no limit
 	}
-	return s.queryAlerts(ctx, "list due alerts", `WHERE o.status = 'pending' AND o.next_try <= ? ORDER BY o.next_try, o.id LIMIT ?`,
+	return s.queryAlerts(ctx, "list due alerts", `WHERE o.status = 'pending' AND o.next_try <= ? ORDER BY o.created_at, o.id LIMIT ?`,
 		toNanos(now), limit)
 }
 

@@ -189,7 +189,7 @@ func (s *Store) openErr(err error) error {
 	return fmt.Errorf("open store %s: %w", s.path, err)
 }
 
-// busyErr explains a write that timed out waiting for another writer.
+// wrap says what was being done and, for errors a user can act on, what to do.
 func (s *Store) wrap(what string, err error) error {
 	switch sqliteCode(err) {
 	case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
@@ -222,13 +222,6 @@ func fromNanos(n int64) time.Time {
 		return time.Time{}
 	}
 	return time.Unix(0, n).UTC()
-}
-
-func fromNullNanos(n sql.NullInt64) time.Time {
-	if !n.Valid {
-		return time.Time{}
-	}
-	return fromNanos(n.Int64)
 }
 
 // pageKey is the URL an announcement is keyed by: fragments name places in

@@ -42,8 +42,10 @@ type Metrics interface {
 // Runner holds everything one pass needs. Build it once; RunOnce may be
 // called repeatedly (the daemon does) but never concurrently.
 type Runner struct {
-	Store       *store.Store
-	Fetcher     Fetcher
+	Store *store.Store
+	// NewFetcher is called once per run: a fetcher caches robots.txt and
+	// per-host timing, which a months-long daemon must not keep forever.
+	NewFetcher  func() Fetcher
 	Sources     []config.Source
 	Route       func(drawwatch.Event) []string
 	BacklogDays int
@@ -106,6 +108,7 @@ func (r Report) Err() error {
 func (r *Runner) RunOnce(ctx context.Context, dryRun bool) Report {
 	now := r.now()
 	rep := Report{Started: now}
+	fetcher := r.NewFetcher()
 	for _, src := range r.Sources {
 		urls := src.URLs(now)
 		for i, u := range urls {
@@ -113,7 +116,7 @@ func (r *Runner) RunOnce(ctx context.Context, dryRun bool) Report {
 				rep.Sources = append(rep.Sources, SourceReport{Source: src.Name, URL: u, Outcome: OutcomeFailed, Err: ctx.Err()})
 				continue
 			}
-			sr := r.runSource(ctx, src, u, dryRun)
+			sr := r.runSource(ctx, fetcher, src, u, dryRun)
 			// In January the new year's page may not exist yet while last
 			// year's (urls[1]) is still read: expected, not a failure.
 			if i == 0 && len(urls) > 1 && errors.Is(sr.Err, scraper.ErrNotFound) {
@@ -145,14 +148,14 @@ func (r *Runner) RunOnce(ctx context.Context, dryRun bool) Report {
 	return rep
 }
 
-func (r *Runner) runSource(ctx context.Context, src config.Source, pageURL string, dryRun bool) SourceReport {
+func (r *Runner) runSource(ctx context.Context, fetcher Fetcher, src config.Source, pageURL string, dryRun bool) SourceReport {
 	sr := SourceReport{Source: src.Name, URL: pageURL}
 	etag, lastMod, err := r.Store.Validators(ctx, pageURL)
 	if err != nil {
 		sr.Outcome, sr.Err = OutcomeFailed, fmt.Errorf("read fetch state: %w", err)
 		return sr
 	}
-	res, err := r.Fetcher.Fetch(ctx, scraper.FetchRequest{URL: pageURL, ETag: etag, LastModified: lastMod})
+	res, err := fetcher.Fetch(ctx, scraper.FetchRequest{URL: pageURL, ETag: etag, LastModified: lastMod})
 	if res != nil {
 		sr.Status, sr.Bytes, sr.Duration = res.Status, res.Bytes, res.Duration
 	}

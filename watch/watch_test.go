@@ -115,9 +115,9 @@ func newHarness(t *testing.T) *harness {
 	fc := scraper.DefaultFetcherConfig()
 	fc.Delay, fc.RetryBase, fc.Timeout = time.Millisecond, time.Millisecond, 5*time.Second
 	h.runner = &Runner{
-		Store:   st,
-		Fetcher: scraper.NewFetcher(fc),
-		Sources: []config.Source{{Name: "updates", Kind: config.SourceUpdates, URL: h.srv.URL + updatesPath}},
+		Store:      st,
+		NewFetcher: func() Fetcher { return scraper.NewFetcher(fc) },
+		Sources:    []config.Source{{Name: "updates", Kind: config.SourceUpdates, URL: h.srv.URL + updatesPath}},
 		Route: func(ev drawwatch.Event) []string {
 			h.routed = append(h.routed, ev)
 			return []string{"team"}
@@ -410,4 +410,47 @@ func TestDryRunWritesNothing(t *testing.T) {
 	if _, ok, _ := h.store.LastFetch(context.Background(), h.srv.URL+updatesPath); ok {
 		t.Error("dry run recorded a fetch")
 	}
+}
+
+// The NOI table fills in what the updates page leaves out: after reading
+// both real pages, the 6 Feb 2024 health draw is one draw with its count
+// and profile window.
+func TestUpdatesDrawMergesWithTableRow(t *testing.T) {
+	h := newHarness(t)
+	h.site.set(updatesPath, readPage(t, "captured/2024-updates.2025-12.html"))
+	h.site.set("/noi", readPage(t, "rendered/oinp-express-entry-notifications-interest.html"))
+	h.site.set("/ita", readPage(t, "rendered/oinp-invitations-apply.2021-2024.html"))
+	h.runner.Sources = append(h.runner.Sources,
+		config.Source{Name: "noi", Kind: config.SourceNOI, URL: h.srv.URL + "/noi"},
+		config.Source{Name: "ita", Kind: config.SourceITA, URL: h.srv.URL + "/ita"})
+	rep := h.runner.RunOnce(context.Background(), false)
+	if !rep.OK() {
+		t.Fatal(rep.Err())
+	}
+	draws, err := h.store.Draws(context.Background(), store.DrawFilter{Stream: "hcp", Since: "2024-02-06"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var feb6 []store.StoredDraw
+	for _, d := range draws {
+		if d.Date == "2024-02-06" {
+			feb6 = append(feb6, d)
+		}
+	}
+	if len(feb6) != 1 {
+		t.Fatalf("6 Feb 2024 HCP: %d draws, want one merged draw: %+v", len(feb6), feb6)
+	}
+	d := feb6[0]
+	if d.Invitations == nil || *d.Invitations != 2086 || d.ProfilesFrom == "" || len(d.NOCs) != 43 {
+		t.Errorf("merged draw: invitations %v, profiles %q–%q, %d NOCs; want 2086 from the table, a window and 43 NOCs from the page",
+			d.Invitations, d.ProfilesFrom, d.ProfilesTo, len(d.NOCs))
+	}
+	merged := 0
+	all, _ := h.store.Draws(context.Background(), store.DrawFilter{Since: "2024-01-01"})
+	for _, d := range all {
+		if d.Invitations != nil && len(d.NOCs) > 0 {
+			merged++
+		}
+	}
+	t.Logf("2024+: %d draws, %d with both a count (table) and NOCs (updates page)", len(all), merged)
 }

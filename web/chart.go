@@ -16,7 +16,7 @@ const (
 	chartWidth   = 560
 	chartHeight  = 220
 	chartLeft    = 48
-	chartRight   = 16
+	chartRight   = 30
 	chartTop     = 24
 	chartBottom  = 34
 	maxXTicks    = 6

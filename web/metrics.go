@@ -5,11 +5,14 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"net/http"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/drawwatch/drawwatch/store"
 )
 
 // Metric family types of the Prometheus text format.
@@ -141,7 +144,9 @@ func (m *Metrics) FetchDone(source, outcome string, status int, d time.Duration,
 	m.add("drawwatch_fetches_total", 1, source, outcome, strconv.Itoa(status))
 	m.observe("drawwatch_fetch_duration_seconds", d.Seconds(), source)
 	m.add("drawwatch_fetch_bytes_total", float64(bytes), source)
-	if status == 304 {
+	// Fetchers that treat 304 as success may report status 0 with the
+	// store's "not-modified" outcome; count either.
+	if status == http.StatusNotModified || outcome == store.OutcomeNotModified {
 		m.add("drawwatch_fetch_not_modified_total", 1, source)
 	} else {
 		// Declare the series at 0 so rate() over it works from the first fetch.

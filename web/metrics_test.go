@@ -105,6 +105,7 @@ func TestMetrics(t *testing.T) {
 				m.FetchDone("oinp-2024", "not-modified", 304, 100*time.Millisecond, 0)
 				m.FetchDone("oinp-2024", "not-modified", 304, 100*time.Millisecond, 0)
 				m.FetchDone("oinp-tech", "error", 0, 10*time.Second, 0)
+				m.FetchDone("oinp-noi", "not-modified", 0, 50*time.Millisecond, 0)
 			},
 			want: []wantSample{
 				{"drawwatch_fetches_total", "drawwatch_fetches_total", map[string]string{"source": "oinp-2024", "outcome": "parsed", "status": "200"}, 1},
@@ -113,6 +114,7 @@ func TestMetrics(t *testing.T) {
 				{"drawwatch_fetch_bytes_total", "drawwatch_fetch_bytes_total", map[string]string{"source": "oinp-2024"}, 1000},
 				{"drawwatch_fetch_not_modified_total", "drawwatch_fetch_not_modified_total", map[string]string{"source": "oinp-2024"}, 2},
 				{"drawwatch_fetch_not_modified_total", "drawwatch_fetch_not_modified_total", map[string]string{"source": "oinp-tech"}, 0},
+				{"drawwatch_fetch_not_modified_total", "drawwatch_fetch_not_modified_total", map[string]string{"source": "oinp-noi"}, 1},
 				{"drawwatch_fetch_duration_seconds", "drawwatch_fetch_duration_seconds_bucket", map[string]string{"source": "oinp-2024", "le": "0.1"}, 2},
 				{"drawwatch_fetch_duration_seconds", "drawwatch_fetch_duration_seconds_bucket", map[string]string{"source": "oinp-2024", "le": "0.5"}, 3},
 				{"drawwatch_fetch_duration_seconds", "drawwatch_fetch_duration_seconds_count", map[string]string{"source": "oinp-tech"}, 1},

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/drawwatch/drawwatch/store"
@@ -117,7 +118,8 @@ func (s *Server) ready(ctx context.Context) (bool, string) {
 	defer cancel()
 	if _, _, err := s.opts.Data.Counts(ctx); err != nil {
 		slog.WarnContext(ctx, "readyz: store does not answer", "err", err)
-		return false, "store does not answer: " + err.Error()
+		// Probes and their logs expect one line; driver errors may hold more.
+		return false, "store does not answer: " + strings.Join(strings.Fields(err.Error()), " ")
 	}
 	if s.opts.LastRun == nil {
 		return false, "no successful run yet"

@@ -29,7 +29,11 @@ func loadApp(env *cliEnv, configPath string) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &app{cfg: cfg, log: newLogger(env.stderr, cfg.Log), stdout: env.stdout}, nil
+	a := &app{cfg: cfg, log: newLogger(env.stderr, cfg.Log), stdout: env.stdout}
+	if env.process {
+		slog.SetDefault(a.log) // libraries that log through the default logger follow the configured format
+	}
+	return a, nil
 }
 
 func newLogger(w io.Writer, c config.Log) *slog.Logger {
@@ -88,11 +92,14 @@ func (a *app) router() (*notify.Router, error) {
 	return notify.NewRouter(routes, a.cfg.Targets())
 }
 
-func (a *app) notifiers() ([]notify.Notifier, error) {
+// notifiers builds one Notifier per target; the router tells each which
+// NOC codes to list first (those its routes filter on).
+func (a *app) notifiers(router *notify.Router) ([]notify.Notifier, error) {
 	var ns []notify.Notifier
 	for _, s := range a.cfg.Slack {
 		n, err := notify.NewSlack(notify.SlackConfig{Name: s.Name, WebhookURL: s.WebhookURL, Token: s.Token,
-			Channel: s.Channel, APIURL: s.APIURL, Timeout: a.cfg.Fetch.Timeout.Duration})
+			Channel: s.Channel, APIURL: s.APIURL, Timeout: a.cfg.Fetch.Timeout.Duration},
+			notify.WithSlackHighlight(router.HighlightFor))
 		if err != nil {
 			return nil, fmt.Errorf("slack target %q: %w", s.Name, err)
 		}
@@ -100,7 +107,8 @@ func (a *app) notifiers() ([]notify.Notifier, error) {
 	}
 	for _, e := range a.cfg.Email {
 		n, err := notify.NewEmail(notify.EmailConfig{Name: e.Name, Addr: e.SMTP, From: e.From, To: e.To,
-			Username: e.Username, Password: e.Password, TLS: e.TLS, Timeout: a.cfg.Fetch.Timeout.Duration})
+			Username: e.Username, Password: e.Password, TLS: e.TLS, Timeout: a.cfg.Fetch.Timeout.Duration},
+			notify.WithEmailHighlight(router.HighlightFor))
 		if err != nil {
 			return nil, fmt.Errorf("email target %q: %w", e.Name, err)
 		}
@@ -111,16 +119,16 @@ func (a *app) notifiers() ([]notify.Notifier, error) {
 
 func (a *app) runner(st *store.Store, route func(drawwatch.Event) []string, m watch.Metrics) *watch.Runner {
 	return &watch.Runner{
-		Store: st, Fetcher: a.fetcher(), Sources: a.cfg.Sources, Route: route,
+		Store: st, NewFetcher: func() watch.Fetcher { return a.fetcher() }, Sources: a.cfg.Sources, Route: route,
 		BacklogDays: a.cfg.Store.BacklogDays, Health: a.cfg.Health, Metrics: m, Logger: a.log,
 	}
 }
 
-func (a *app) dispatcher(st *store.Store, ns []notify.Notifier, r *notify.Router) *notify.Dispatcher {
-	return notify.NewDispatcher(st, ns,
+func (a *app) dispatcher(st *store.Store, ns []notify.Notifier, opts ...notify.DispatchOption) *notify.Dispatcher {
+	return notify.NewDispatcher(st, ns, append([]notify.DispatchOption{
 		notify.WithLogger(a.log),
 		notify.WithMaxAttempts(a.cfg.Delivery.MaxAttempts),
-	)
+	}, opts...)...)
 }
 
 // exitCodeFor maps an error to the exit code scripts can act on.

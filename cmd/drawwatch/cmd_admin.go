@@ -28,7 +28,12 @@ func cmdNotify(ctx context.Context, env *cliEnv, args []string) int {
 		env.errorf("%v", err)
 		return exitUsage
 	}
-	ns, err := a.notifiers()
+	router, err := a.router()
+	if err != nil {
+		env.errorf("%v", err)
+		return exitUsage
+	}
+	ns, err := a.notifiers(router)
 	if err != nil {
 		env.errorf("%v", err)
 		return exitUsage

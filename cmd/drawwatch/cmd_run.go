@@ -14,6 +14,7 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"github.com/drawwatch/drawwatch/config"
+	"github.com/drawwatch/drawwatch/notify"
 	"github.com/drawwatch/drawwatch/store"
 	"github.com/drawwatch/drawwatch/web"
 )
@@ -60,13 +61,22 @@ func (a *app) runDaemon(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	ns, err := a.notifiers()
+	ns, err := a.notifiers(router)
 	if err != nil {
 		return err
 	}
 	metrics := web.NewMetrics()
 	runner := a.runner(st, router.Targets, metrics)
-	disp := a.dispatcher(st, ns, router)
+	disp := a.dispatcher(st, ns, notify.WithObserver(func(target string, sent bool) {
+		if sent {
+			metrics.AlertSent(target)
+		} else {
+			metrics.AlertFailed(target)
+		}
+		if n, err := st.PendingCount(context.WithoutCancel(ctx)); err == nil {
+			metrics.AlertsPending(n)
+		}
+	}))
 
 	// Runs and deliveries get their own context: on shutdown they may finish
 	// within the grace period instead of being cut off at the signal.
@@ -100,6 +110,9 @@ func (a *app) runDaemon(ctx context.Context) error {
 		a.log.Info("run finished", outcomes...)
 		if rep.OK() {
 			lastOK.Store(time.Now().UnixNano())
+		}
+		if n, err := st.PendingCount(workCtx); err == nil {
+			metrics.AlertsPending(n)
 		}
 		if err := st.Heartbeat(workCtx, owner); err != nil {
 			a.log.Error("store lock heartbeat", "err", err)

@@ -76,7 +76,7 @@ func (a *app) scrapeOnce(ctx context.Context, env *cliEnv, dryRun bool) int {
 // deliverQueued sends what is due, within the configured wait; what cannot
 // be delivered now stays queued for the next run or the daemon.
 func (a *app) deliverQueued(ctx context.Context, env *cliEnv, st *store.Store, router *notify.Router) int {
-	ns, err := a.notifiers()
+	ns, err := a.notifiers(router)
 	if err != nil {
 		env.errorf("%v", err)
 		return exitUsage
@@ -95,7 +95,7 @@ func (a *app) deliverQueued(ctx context.Context, env *cliEnv, st *store.Store, r
 	}
 	wctx, cancel := context.WithTimeout(ctx, a.cfg.Delivery.Wait.Duration)
 	defer cancel()
-	sent, failed, err := a.dispatcher(st, ns, router).Drain(wctx)
+	sent, failed, err := a.dispatcher(st, ns).Drain(wctx)
 	left, _ := st.PendingCount(ctx)
 	fmt.Fprintf(env.stdout, "\nalerts: %d sent, %d failed, %d still queued\n", sent, failed, left)
 	if err != nil && ctx.Err() == nil {

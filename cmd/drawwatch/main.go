@@ -13,7 +13,7 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := Run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	code := run(ctx, &cliEnv{stdout: os.Stdout, stderr: os.Stderr, process: true}, os.Args[1:])
 	stop()
 	os.Exit(code)
 }
@@ -36,6 +36,9 @@ type command struct {
 // cliEnv carries the process's streams so commands are testable in-process.
 type cliEnv struct {
 	stdout, stderr io.Writer
+	// process is set when running as the real process (not in-process in a
+	// test), where replacing global state such as slog's default is right.
+	process bool
 }
 
 func (e *cliEnv) errorf(format string, a ...any) {
@@ -60,9 +63,12 @@ func commands() []command {
 
 // Run executes one drawwatch command line and returns the exit code.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	env := &cliEnv{stdout: stdout, stderr: stderr}
+	return run(ctx, &cliEnv{stdout: stdout, stderr: stderr}, args)
+}
+
+func run(ctx context.Context, env *cliEnv, args []string) int {
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		usage(stdout)
+		usage(env.stdout)
 		if len(args) == 0 {
 			return exitUsage
 		}
@@ -74,7 +80,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	env.errorf("unknown command %q", args[0])
-	usage(stderr)
+	usage(env.stderr)
 	return exitUsage
 }
 

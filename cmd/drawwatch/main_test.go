@@ -8,11 +8,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -42,7 +44,7 @@ func TestMain(m *testing.M) {
 
 const realPages = "../../../shared/pages/ontario.ca/"
 
-func run(t *testing.T, args ...string) (code int, stdout, stderr string) {
+func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	code = Run(context.Background(), args, &out, &errb)
@@ -95,7 +97,7 @@ func TestConfigCheck(t *testing.T) {
 				t.Setenv(k, v)
 			}
 			path := writeFile(t, dir, "c.toml", tt.doc)
-			code, out, errOut := run(t, "config", "check", "--config", path)
+			code, out, errOut := runCLI(t, "config", "check", "--config", path)
 			if code != tt.wantCode {
 				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tt.wantCode, out, errOut)
 			}
@@ -115,7 +117,7 @@ func TestConfigCheck(t *testing.T) {
 }
 
 func TestParseCommand(t *testing.T) {
-	code, out, errOut := run(t, "parse", realPages+"captured/2024-updates.2025-12.html", "--json")
+	code, out, errOut := runCLI(t, "parse", realPages+"captured/2024-updates.2025-12.html", "--json")
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -143,11 +145,11 @@ func TestParseCommand(t *testing.T) {
 		}
 	}
 
-	code, _, errOut = run(t, "parse", realPages+"rendered/bot-block-captcha.html")
+	code, _, errOut = runCLI(t, "parse", realPages+"rendered/bot-block-captcha.html")
 	if code != exitBlocked || !strings.Contains(errOut, "captcha") {
 		t.Errorf("captcha page: exit %d, stderr %q; want exit %d naming the captcha", code, errOut, exitBlocked)
 	}
-	code, out, _ = run(t, "parse", "--kind", "noi", realPages+"rendered/oinp-express-entry-notifications-interest.html")
+	code, out, _ = runCLI(t, "parse", "--kind", "noi", realPages+"rendered/oinp-express-entry-notifications-interest.html")
 	if code != exitOK || !strings.Contains(out, "noi page") {
 		t.Errorf("noi table page: exit %d\n%s", code, out)
 	}
@@ -257,7 +259,7 @@ func TestScrapeOnceEndToEnd(t *testing.T) {
 	dir := t.TempDir()
 	cfg := siteConfig(t, dir, srv.URL, hookSrv.URL+"/services/T/B/x", "")
 
-	code, out, errOut := run(t, "scrape", "--once", "--config", cfg)
+	code, out, errOut := runCLI(t, "scrape", "--once", "--config", cfg)
 	if code != exitOK {
 		t.Fatalf("first scrape: exit %d\n%s\n%s", code, out, errOut)
 	}
@@ -266,7 +268,7 @@ func TestScrapeOnceEndToEnd(t *testing.T) {
 	}
 
 	site.version.Store(2)
-	code, out, errOut = run(t, "scrape", "--once", "--config", cfg, "--dry-run")
+	code, out, errOut = runCLI(t, "scrape", "--once", "--config", cfg, "--dry-run")
 	if code != exitOK || !strings.Contains(out, "would alert: team") {
 		t.Errorf("dry run: exit %d\n%s\n%s", code, out, errOut)
 	}
@@ -274,7 +276,7 @@ func TestScrapeOnceEndToEnd(t *testing.T) {
 		t.Errorf("dry run sent %d alerts", n)
 	}
 
-	code, out, errOut = run(t, "scrape", "--once", "--config", cfg)
+	code, out, errOut = runCLI(t, "scrape", "--once", "--config", cfg)
 	if code != exitOK {
 		t.Fatalf("second scrape: exit %d\n%s\n%s", code, out, errOut)
 	}
@@ -289,20 +291,20 @@ func TestScrapeOnceEndToEnd(t *testing.T) {
 		}
 	}
 
-	code, out, _ = run(t, "scrape", "--once", "--config", cfg)
+	code, out, _ = runCLI(t, "scrape", "--once", "--config", cfg)
 	if code != exitOK || !strings.Contains(out, "not-modified") || len(hook.posts()) != 2 {
 		t.Errorf("third scrape: exit %d, posts %d\n%s", code, len(hook.posts()), out)
 	}
 
-	code, out, _ = run(t, "draws", "--config", cfg, "--noc", "2123*", "--csv")
+	code, out, _ = runCLI(t, "draws", "--config", cfg, "--noc", "2123*", "--csv")
 	if code != exitOK || !strings.Contains(out, "2026-03-19") || strings.Contains(out, "2026-03-12") {
 		t.Errorf("draws --noc 2123*: exit %d\n%s", code, out)
 	}
-	code, out, _ = run(t, "history", "--config", cfg, "march12-0")
+	code, out, _ = runCLI(t, "history", "--config", cfg, "march12-0")
 	if code != exitOK || !strings.Contains(out, "version 2") || !strings.Contains(out, "32102") {
 		t.Errorf("history: exit %d\n%s", code, out)
 	}
-	code, out, _ = run(t, "outbox", "--config", cfg, "--sent")
+	code, out, _ = runCLI(t, "outbox", "--config", cfg, "--sent")
 	if code != exitOK || !strings.Contains(out, "2 alerts") {
 		t.Errorf("outbox: exit %d\n%s", code, out)
 	}
@@ -359,7 +361,7 @@ func TestConcurrentScrapesNeverCorruptTheStore(t *testing.T) {
 	if err := db.QueryRow("PRAGMA integrity_check").Scan(&check); err != nil || check != "ok" {
 		t.Errorf("integrity_check = %q, %v", check, err)
 	}
-	code, out, _ := run(t, "draws", "--config", cfg, "--json")
+	code, out, _ := runCLI(t, "draws", "--config", cfg, "--json")
 	var draws []json.RawMessage
 	if code != exitOK || json.Unmarshal([]byte(out), &draws) != nil || len(draws) < 5 {
 		t.Errorf("draws after concurrent scrapes: exit %d, %d draws", code, len(draws))
@@ -386,7 +388,7 @@ grace = "5s"
 run_at_start = true
 
 [http]
-listen = "127.0.0.1:0"
+listen = "`+freeAddr(t)+`"
 `)
 	cmd := exec.Command(os.Args[0], "run", "--config", cfg)
 	cmd.Env = append(os.Environ(), "DRAWWATCH_TEST_MAIN=1")
@@ -419,6 +421,17 @@ listen = "127.0.0.1:0"
 		t.Errorf("want exactly 2 alerts (new draw + correction), got %d", n)
 	}
 
+	listen := regexpFind(t, `listen = "([^"]+)"`, cfg)
+	metrics := httpGet(t, "http://"+listen+"/metrics")
+	for _, want := range []string{`drawwatch_alerts_sent_total{target="team"} 2`, `drawwatch_runs_total{result="ok"}`, "drawwatch_source_last_success_timestamp_seconds"} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("/metrics lacks %s:\n%s", want, metrics)
+		}
+	}
+	if page := httpGet(t, "http://"+listen+"/?stream=ejo-foreign-worker"); !strings.Contains(page, "2026-03-19") {
+		t.Errorf("status page does not list the new draw")
+	}
+
 	start := time.Now()
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
@@ -440,14 +453,14 @@ listen = "127.0.0.1:0"
 		t.Errorf("integrity_check after SIGTERM = %q, %v", check, err)
 	}
 	// The lock was released: a one-off scrape runs at once.
-	if code, _, errOut := run(t, "scrape", "--once", "--config", cfg); code != exitOK {
+	if code, _, errOut := runCLI(t, "scrape", "--once", "--config", cfg); code != exitOK {
 		t.Errorf("scrape after the daemon stopped: exit %d %s", code, errOut)
 	}
 }
 
 func TestDemo(t *testing.T) {
 	dir := t.TempDir()
-	code, out, errOut := run(t, "demo", "--store", filepath.Join(dir, "demo.db"))
+	code, out, errOut := runCLI(t, "demo", "--store", filepath.Join(dir, "demo.db"))
 	if code != exitOK {
 		t.Fatalf("demo: exit %d\n%s\n%s", code, out, errOut)
 	}
@@ -456,4 +469,41 @@ func TestDemo(t *testing.T) {
 			t.Errorf("demo output lacks %q:\n%s", want, out)
 		}
 	}
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func regexpFind(t *testing.T, pattern, file string) string {
+	t.Helper()
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(pattern).FindSubmatch(b)
+	if m == nil {
+		t.Fatalf("%s not in %s", pattern, file)
+	}
+	return string(m[1])
+}
+
+func httpGet(t *testing.T, url string) string {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("GET %s: %s", url, resp.Status)
+	}
+	return string(b)
 }
