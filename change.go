@@ -1,6 +1,9 @@
 package drawwatch
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // ChangeType says how an announcement or draw differs from what was stored.
 type ChangeType string
@@ -82,4 +85,26 @@ type Alert struct {
 	// ThreadRef is the reference of an earlier message about the same
 	// announcement on the same target (a Slack ts), for threading updates.
 	ThreadRef string `json:"thread_ref,omitempty"`
+}
+
+// Summary says what changed in one line: "379 → 385", or for a NOC list,
+// whose Old and New hold the codes removed and added, "added 32102".
+func (f FieldChange) Summary() string {
+	orNone := func(s string) string {
+		if s == "" {
+			return "(none)"
+		}
+		return s
+	}
+	if !strings.HasSuffix(f.Field, ".nocs") {
+		return orNone(f.Old) + " → " + orNone(f.New)
+	}
+	var parts []string
+	if f.New != "" {
+		parts = append(parts, "added "+f.New)
+	}
+	if f.Old != "" {
+		parts = append(parts, "removed "+f.Old)
+	}
+	return strings.Join(parts, "; ")
 }

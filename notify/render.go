@@ -404,22 +404,6 @@ func renderChanged(ev drawwatch.Event) doc {
 	return d
 }
 
-// changeText says old → new; a NOC list change is stored as the codes
-// removed (Old) and added (New), so it reads as such.
-func changeText(fc drawwatch.FieldChange) string {
-	if !strings.HasSuffix(fc.Field, ".nocs") {
-		return changeValue(fc.Old) + " → " + changeValue(fc.New)
-	}
-	var parts []string
-	if fc.New != "" {
-		parts = append(parts, "added "+fc.New)
-	}
-	if fc.Old != "" {
-		parts = append(parts, "removed "+fc.Old)
-	}
-	return strings.Join(parts, "; ")
-}
-
 var fieldNames = map[string]string{
 	"stream":        "stream",
 	"stream_name":   "stream name",
@@ -486,6 +470,15 @@ func upperFirst(s string) string {
 		return s
 	}
 	return strings.ToUpper(string(r)) + s[n:]
+}
+
+// changeText is old → new with dates made readable and long values
+// (edited passages) cut, so a change line never breaks Slack's limits.
+func changeText(fc drawwatch.FieldChange) string {
+	if strings.HasSuffix(fc.Field, ".nocs") {
+		return fc.Summary() // lists of codes added and removed, not old → new
+	}
+	return changeValue(fc.Old) + " → " + changeValue(fc.New)
 }
 
 func changeValue(v string) string {

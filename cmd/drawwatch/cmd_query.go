@@ -156,7 +156,7 @@ func cmdHistory(ctx context.Context, env *cliEnv, args []string) int {
 			fmt.Fprintf(env.stdout, "  first seen with %d draws\n", len(v.Announcement.Draws))
 		}
 		for _, f := range v.Fields {
-			fmt.Fprintf(env.stdout, "  %s: %s → %s\n", f.Field, orNone(f.Old), orNone(f.New))
+			fmt.Fprintf(env.stdout, "  %s: %s\n", f.Field, f.Summary())
 		}
 	}
 	return exitOK
@@ -170,7 +170,7 @@ func printStoredDraws(w io.Writer, draws []store.StoredDraw) error {
 		if d.Invitations != nil {
 			count = strconv.Itoa(*d.Invitations)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s %s\t%s\t%d\t%s\n", d.Date, d.Kind, orDash(string(d.Stream)),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s %s\t%s\t%d\t%s\n", d.Date, d.Kind, d.Stream,
 			d.Category, d.Invitation, d.ScoreKind, scoreBand(d.Draw), count, len(d.NOCs), d.AnnouncementTitle)
 	}
 	if err := tw.Flush(); err != nil {

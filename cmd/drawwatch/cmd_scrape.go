@@ -136,7 +136,7 @@ func describeChange(c drawwatch.Change, dryRun bool, route func(drawwatch.Event)
 	a := c.Announcement
 	s := fmt.Sprintf("  %-8s %s  %s  [%s]", c.Type, a.Posted, a.Title, a.ID)
 	for _, f := range c.Fields {
-		s += fmt.Sprintf("\n             %s: %s → %s", f.Field, orNone(f.Old), orNone(f.New))
+		s += fmt.Sprintf("\n             %s: %s", f.Field, f.Summary())
 	}
 	if dryRun && route != nil && c.Type != drawwatch.ChangeRemoved {
 		typ := drawwatch.EventNew
