@@ -276,9 +276,9 @@ func (r *Runner) saveFetch(ctx context.Context, src config.Source, sr SourceRepo
 }
 
 // recordHealth tracks consecutive failures per source and queues one ops
-// alert when a source crosses the threshold (at once for a block page after
-// the threshold too: a captcha is as blind as a timeout) and one recovery
-// alert when it reads normally again.
+// alert when a source crosses the threshold (a captcha counts like a
+// timeout: both can pass; a page that suddenly lost its announcements
+// alerts at once) and one recovery alert when it reads normally again.
 func (r *Runner) recordHealth(ctx context.Context, src config.Source, sr *SourceReport) {
 	h, err := r.Store.SourceHealth(ctx, src.Name)
 	if err != nil {
@@ -298,7 +298,11 @@ func (r *Runner) recordHealth(ctx context.Context, src config.Source, sr *Source
 		h.Healthy = false
 		h.ConsecutiveFailures++
 		h.LastError = sr.Err.Error()
-		if h.ConsecutiveFailures >= r.Health.FailuresBeforeAlert && !h.AlertedDown {
+		threshold := r.Health.FailuresBeforeAlert
+		if sr.Outcome == OutcomeSuspect {
+			threshold = 1 // a page that lost its content is a layout change, not a blip: say so at once
+		}
+		if h.ConsecutiveFailures >= threshold && !h.AlertedDown {
 			h.AlertedDown = true
 			ev = &drawwatch.Event{Type: drawwatch.EventOps, Source: src.Name, DetectedAt: now,
 				Message: fmt.Sprintf("%s has failed %d runs in a row (%s): %s", src.Name, h.ConsecutiveFailures, sr.Outcome, sr.Err)}

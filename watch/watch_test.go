@@ -344,6 +344,10 @@ func TestFetchOutcomes(t *testing.T) {
 		for _, c := range r.Changes {
 			t.Errorf("change recorded from a suspect page: %s %s", c.Type, c.Announcement.ID)
 		}
+		alerts, _ := h.store.Alerts(context.Background(), drawwatch.AlertPending)
+		if len(alerts) != 1 || alerts[0].Event.Type != drawwatch.EventOps {
+			t.Errorf("want one ops alert at once for a page that lost its announcements, got %+v", alerts)
+		}
 	})
 }
 
