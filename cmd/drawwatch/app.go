@@ -54,13 +54,41 @@ func (a *app) openStore(ctx context.Context) (*store.Store, error) {
 	return st, nil
 }
 
-// lockStore takes the one-writer lock or explains who holds it.
-func (a *app) lockStore(ctx context.Context, st *store.Store, owner string) (func(context.Context) error, error) {
+// lockStore takes the one-writer lock or explains who holds it, and keeps
+// it fresh with heartbeats until the returned release is called, so a long
+// run (slow site, retries) is never mistaken for a crashed one.
+func (a *app) lockStore(ctx context.Context, st *store.Store, owner string) (release func(), err error) {
 	unlock, err := st.TryLock(ctx, owner, lockStaleAfter)
 	if errors.Is(err, store.ErrLocked) {
 		return nil, fmt.Errorf("%w; %s is in use by another drawwatch run: wait for it to finish (a daemon holds it while it runs; stop it or use `drawwatch draws` to read)", err, st.Path())
 	}
-	return unlock, err
+	if err != nil {
+		return nil, err
+	}
+	hbCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(lockStaleAfter / 4)
+		defer t.Stop()
+		for {
+			select {
+			case <-hbCtx.Done():
+				return
+			case <-t.C:
+				if err := st.Heartbeat(hbCtx, owner); err != nil && hbCtx.Err() == nil {
+					a.log.Error("store lock heartbeat", "store", st.Path(), "err", err)
+				}
+			}
+		}
+	}()
+	return func() {
+		stop()
+		<-done
+		if err := unlock(context.WithoutCancel(ctx)); err != nil {
+			a.log.Error("release store lock", "store", st.Path(), "err", err)
+		}
+	}, nil
 }
 
 // lockStaleAfter is how old a lock's heartbeat must be before another run

@@ -51,11 +51,11 @@ func (a *app) runDaemon(ctx context.Context) error {
 	defer st.Close()
 	host, _ := os.Hostname()
 	owner := fmt.Sprintf("drawwatch run (pid %d on %s)", os.Getpid(), host)
-	unlock, err := a.lockStore(ctx, st, owner)
+	release, err := a.lockStore(ctx, st, owner)
 	if err != nil {
 		return err
 	}
-	defer unlock(context.WithoutCancel(ctx))
+	defer release()
 
 	router, err := a.router()
 	if err != nil {
@@ -114,9 +114,6 @@ func (a *app) runDaemon(ctx context.Context) error {
 		if n, err := st.PendingCount(workCtx); err == nil {
 			metrics.AlertsPending(n)
 		}
-		if err := st.Heartbeat(workCtx, owner); err != nil {
-			a.log.Error("store lock heartbeat", "err", err)
-		}
 		select {
 		case wake <- struct{}{}:
 		default:
@@ -135,22 +132,6 @@ func (a *app) runDaemon(ctx context.Context) error {
 		defer bg.Done()
 		if err := disp.Run(workCtx, wake); err != nil && !errors.Is(err, context.Canceled) {
 			a.log.Error("alert dispatcher stopped", "err", err)
-		}
-	}()
-	bg.Add(1)
-	go func() { // keeps the store lock fresh even when the schedule is idle for days
-		defer bg.Done()
-		t := time.NewTicker(lockStaleAfter / 4)
-		defer t.Stop()
-		for {
-			select {
-			case <-workCtx.Done():
-				return
-			case <-t.C:
-				if err := st.Heartbeat(workCtx, owner); err != nil && workCtx.Err() == nil {
-					a.log.Error("store lock heartbeat", "err", err)
-				}
-			}
 		}
 	}()
 	httpErr := make(chan error, 1)

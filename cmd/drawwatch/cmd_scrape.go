@@ -44,12 +44,12 @@ func (a *app) scrapeOnce(ctx context.Context, env *cliEnv, dryRun bool) int {
 	}
 	defer st.Close()
 	if !dryRun {
-		unlock, err := a.lockStore(ctx, st, fmt.Sprintf("scrape --once (pid %d)", os.Getpid()))
+		release, err := a.lockStore(ctx, st, fmt.Sprintf("scrape --once (pid %d)", os.Getpid()))
 		if err != nil {
 			env.errorf("%v", err)
 			return exitCodeFor(err)
 		}
-		defer unlock(context.WithoutCancel(ctx))
+		defer release()
 	}
 	router, err := a.router()
 	if err != nil {
