@@ -308,6 +308,15 @@ func TestScrapeOnceEndToEnd(t *testing.T) {
 	if code != exitOK || !strings.Contains(out, "2 alerts") {
 		t.Errorf("outbox: exit %d\n%s", code, out)
 	}
+
+	code, out, _ = runCLI(t, "notify", "test", "--config", cfg)
+	if code != exitOK || !strings.Contains(out, "team") || len(hook.posts()) != 3 || !strings.Contains(hook.posts()[2], "test message") {
+		t.Errorf("notify test: exit %d, %d posts\n%s", code, len(hook.posts()), out)
+	}
+	code, _, errOut = runCLI(t, "notify", "test", "--config", cfg, "--target", "nobody")
+	if code != exitUsage || !strings.Contains(errOut, "nobody") {
+		t.Errorf("notify test --target nobody: exit %d %s", code, errOut)
+	}
 }
 
 func TestConcurrentScrapesNeverCorruptTheStore(t *testing.T) {
