@@ -516,3 +516,54 @@ func httpGet(t *testing.T, url string) string {
 	}
 	return string(b)
 }
+
+// A webhook answering 404 kills the alert (permanent, not retried); once
+// the webhook works again, `outbox retry --all` and the next run deliver it.
+func TestDeadAlertRequeuedAndDelivered(t *testing.T) {
+	site := &testSite{}
+	site.version.Store(1)
+	srv := httptest.NewServer(site)
+	defer srv.Close()
+	var broken atomic.Bool
+	broken.Store(true)
+	hook := &slackHook{}
+	hookSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if broken.Load() {
+			http.Error(w, "no_service", http.StatusNotFound)
+			return
+		}
+		hook.ServeHTTP(w, r)
+	}))
+	defer hookSrv.Close()
+	cfg := siteConfig(t, t.TempDir(), srv.URL, hookSrv.URL+"/services/T/B/SECRETPATH", "")
+
+	if code, _, errOut := runCLI(t, "scrape", "--once", "--config", cfg); code != exitOK {
+		t.Fatalf("first scrape: %d %s", code, errOut)
+	}
+	site.version.Store(2)
+	code, out, errOut := runCLI(t, "scrape", "--once", "--config", cfg)
+	if code != exitFailed || !strings.Contains(errOut, "could not be delivered") {
+		t.Errorf("scrape with a broken webhook: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if strings.Contains(out+errOut, "SECRETPATH") {
+		t.Errorf("webhook URL leaked into output:\n%s\n%s", out, errOut)
+	}
+	_, out, _ = runCLI(t, "outbox", "--config", cfg)
+	if !strings.Contains(out, "dead") || !strings.Contains(out, "2 alerts") || strings.Contains(out, "SECRETPATH") {
+		t.Errorf("outbox after permanent failures:\n%s", out)
+	}
+
+	broken.Store(false)
+	if code, out, _ := runCLI(t, "outbox", "retry", "--all", "--config", cfg); code != exitOK || !strings.Contains(out, "2 alerts re-queued") {
+		t.Errorf("outbox retry --all: exit %d %s", code, out)
+	}
+	if code, _, errOut := runCLI(t, "scrape", "--once", "--config", cfg); code != exitOK {
+		t.Errorf("scrape after requeue: exit %d %s", code, errOut)
+	}
+	if n := len(hook.posts()); n != 2 {
+		t.Errorf("delivered %d alerts after requeue, want 2", n)
+	}
+	if code, _, _ := runCLI(t, "outbox", "retry", "99999", "--config", cfg); code != exitFailed {
+		t.Errorf("retry of an unknown alert: exit %d, want %d", code, exitFailed)
+	}
+}
