@@ -18,7 +18,7 @@ RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache
 
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/drawwatch /usr/local/bin/drawwatch
-COPY --from=build --chown=nonroot:nonroot /out/data /data
+COPY --from=build --chown=65532:65532 /out/data /data
 COPY config.example.toml /etc/drawwatch/config.example.toml
 WORKDIR /data
 VOLUME ["/data"]
