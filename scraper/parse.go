@@ -91,14 +91,14 @@ func detectKind(doc *html.Node) (drawwatch.PageKind, error) {
 		if n.Type == html.ElementNode {
 			switch n.Data {
 			case "title", "h1":
-				ids = append(ids, strings.ToLower((nodeText(n))))
+				ids = append(ids, strings.ToLower(nodeText(n)))
 			case "link":
 				if attr(n, "rel") == "canonical" {
 					ids = append(ids, strings.ToLower(attr(n, "href")))
 				}
 			case "h3":
 				if datedHeadings < 2 {
-					if _, _, ok := leadDate((nodeText(n)), 2000); ok {
+					if _, _, ok := leadDate(nodeText(n), 2000); ok {
 						datedHeadings++
 					}
 				}

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"golang.org/x/net/html"
 
 	"github.com/drawwatch/drawwatch"
@@ -110,5 +112,42 @@ func TestIsBlockPageOnlyNearTheTop(t *testing.T) {
 	quoted := append(bytes.Clone(real), []byte("<p>please solve this captcha</p>")...)
 	if IsBlockPage(quoted) {
 		t.Error("a phrase past the scan limit made a real page a block page")
+	}
+}
+
+// A draw reported on the 2024 updates page and in the invitations-to-apply
+// table has the same keys on both, so the store can match the two.
+func TestDrawKeysAgreeAcrossPages(t *testing.T) {
+	updates := parseReal(t, "captured/2024-updates.2025-12.html", url2024)
+	table, err := Parse(drawwatch.PageITA, readPage(t, "rendered/oinp-invitations-apply.2021-2024.html"), tablesITAURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := func(p *drawwatch.Page, date string, stream drawwatch.Stream) []string {
+		var out []string
+		for _, a := range p.Announcements {
+			for _, d := range a.Draws {
+				if d.Date == date && d.Stream == stream {
+					out = append(out, d.Key())
+				}
+			}
+		}
+		sort.Strings(out)
+		return out
+	}
+	for _, c := range []struct {
+		date   string
+		stream drawwatch.Stream
+	}{
+		{"2024-10-08", drawwatch.StreamEJOForeignWorker},        // sub-headings "Skilled trades", "Other priority occupations"
+		{"2024-09-10", drawwatch.StreamEJOInternationalStudent}, // sub-headings "Health occupations", "Skilled trades"
+	} {
+		u, tb := keys(updates, c.date, c.stream), keys(table, c.date, c.stream)
+		if len(u) == 0 {
+			t.Fatalf("no %s draw of %s on the updates page", c.stream, c.date)
+		}
+		if diff := cmp.Diff(tb, u); diff != "" {
+			t.Errorf("%s %s: keys differ (-table +updates):\n%s", c.date, c.stream, diff)
+		}
 	}
 }

@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 	"unicode"
-	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -50,7 +49,7 @@ func ParseTables(kind drawwatch.PageKind, data []byte, pageURL string) (*drawwat
 		return nil, fmt.Errorf("parse draw tables of %s: read HTML: %w", pageURL, err)
 	}
 
-	page := &drawwatch.Page{Kind: kind, URL: pageURL, Truncated: truncated || tableCutShort(data)}
+	page := &drawwatch.Page{Kind: kind, URL: pageURL, Truncated: truncated || cutShort(data)}
 	seen := map[string]int{}
 	drawTables := 0
 	for ti, t := range tables {
@@ -171,7 +170,7 @@ func tableScan(data []byte) (tables []tableRaw, truncated bool, err error) {
 	)
 	closeCell := func() {
 		if cell != nil && row != nil {
-			cell.text = tableNormalize(cellText.String())
+			cell.text = collapseSpace(cellText.String())
 			row.cells = append(row.cells, *cell)
 		}
 		cell = nil
@@ -188,7 +187,7 @@ func tableScan(data []byte) (tables []tableRaw, truncated bool, err error) {
 		if headLevel == 0 {
 			return
 		}
-		headings[headLevel] = tableHeading{text: tableNormalize(headText.String()), id: headID}
+		headings[headLevel] = tableHeading{text: collapseSpace(headText.String()), id: headID}
 		for deeper := headLevel + 1; deeper < len(headings); deeper++ {
 			headings[deeper] = tableHeading{}
 		}
@@ -328,7 +327,7 @@ func tableScan(data []byte) (tables []tableRaw, truncated bool, err error) {
 				cellText.WriteByte(' ')
 			case depth == 1 && a == atom.Caption:
 				inCaption = false
-				cur.caption = tableNormalize(captionBuf.String())
+				cur.caption = collapseSpace(captionBuf.String())
 				captionBuf.Reset()
 			case depth == 1 && (a == atom.Td || a == atom.Th):
 				closeCell()
@@ -357,28 +356,6 @@ func tableScan(data []byte) (tables []tableRaw, truncated bool, err error) {
 	return tables, truncated, nil
 }
 
-var tableTagRE = regexp.MustCompile(`<[a-zA-Z!/]`)
-
-// tableCutShort reports a document that ends before its end even outside a
-// table: mid-tag or mid-text, or a full document without </html>. The rows
-// of the tables after the cut are missing, not removed, and the store must
-// be able to tell.
-func tableCutShort(data []byte) bool {
-	t := bytes.TrimSpace(data)
-	if len(t) == 0 || !tableTagRE.Match(t) {
-		return false // not markup at all: nothing says where it should end
-	}
-	if t[len(t)-1] != '>' {
-		return true
-	}
-	head := bytes.ToLower(t[:min(len(t), 1024)])
-	if !bytes.Contains(head, []byte("<html")) {
-		return false // body-only HTML (the site's JSON API) has no </html>
-	}
-	tail := bytes.ToLower(t[max(0, len(t)-64):])
-	return !bytes.Contains(tail, []byte("</html>"))
-}
-
 // tableInline are the elements that do not break words.
 var tableInline = map[atom.Atom]bool{
 	atom.A: true, atom.Abbr: true, atom.B: true, atom.Em: true, atom.I: true, atom.Span: true,
@@ -402,20 +379,6 @@ func tableHeadingLevel(a atom.Atom) int {
 		return 6
 	}
 	return 0
-}
-
-// tableNormalize collapses every run of white space (no-break spaces
-// included) to one space and drops zero-width characters, so that
-// re-indenting a page or swapping spaces for &nbsp; changes nothing.
-func tableNormalize(s string) string {
-	s = strings.Map(func(r rune) rune {
-		switch r {
-		case '\u200b', '\u200c', '\u200d', '\ufeff', '\u00ad':
-			return -1
-		}
-		return r
-	}, s)
-	return strings.Join(strings.Fields(s), " ")
 }
 
 // tableExpand repeats each cell over its colspan so that cell i lines up
@@ -551,13 +514,15 @@ func tableDraw(cols tableColumns, cells []string, year int) (drawwatch.Draw, err
 	}
 	var d drawwatch.Draw
 	dateCell := get(cols.date)
-	date, ok := tableDate(dateCell, year)
+	date, ok := firstDate(dateCell, year)
 	if !ok {
 		return d, fmt.Errorf("read draw date from %q: no month, day and year", dateCell)
 	}
 	d.Date = date
-	d.ScoreMin, d.ScoreMax = tableScoreBand(get(cols.score))
-	d.Invitations = tableCount(get(cols.count))
+	d.ScoreMin, d.ScoreMax, _ = ParseScoreBand(get(cols.score))
+	if n, ok := parseCount(get(cols.count)); ok {
+		d.Invitations = &n
+	}
 	d.ProfilesFrom, d.ProfilesTo = tableProfileWindow(get(cols.profiles), date)
 	d.Notes = get(cols.notes)
 	d.Category = tableCategory(d.Notes)
@@ -589,45 +554,22 @@ func tableTitle(d drawwatch.Draw) string {
 	return t + " (" + d.Date + ")"
 }
 
-// tableStreams maps slug fragments of a heading to a stream. The Employer
-// Job Offer and graduate streams come first: their fragments are the more
-// specific, and "skilled-trades" must not catch an EJO heading that says
-// "skilled trades" in passing.
-var tableStreams = []struct {
-	fragments []string
-	stream    drawwatch.Stream
-}{
-	{[]string{"foreign-worker"}, drawwatch.StreamEJOForeignWorker},
-	{[]string{"international-student"}, drawwatch.StreamEJOInternationalStudent},
-	{[]string{"in-demand-skills", "in-demand-skill"}, drawwatch.StreamEJOInDemandSkills},
-	{[]string{"masters-graduate", "master-s-graduate", "masters-graduates"}, drawwatch.StreamMastersGraduate},
-	{[]string{"phd-graduate", "ph-d-graduate", "phd-graduates"}, drawwatch.StreamPhDGraduate},
-	{[]string{"entrepreneur"}, drawwatch.StreamEntrepreneur},
-	{[]string{"human-capital-priorities", "human-capital-priority"}, drawwatch.StreamHCP},
-	{[]string{"french-speaking-skilled-worker", "french-speaking"}, drawwatch.StreamFSSW},
-	{[]string{"skilled-trades", "skilled-trade"}, drawwatch.StreamSkilledTrades},
-}
-
 // tableStream reads the stream a heading names and the name as the page
 // spells it, without the trailing word "stream".
 func tableStream(heading string) (drawwatch.Stream, string) {
-	slug := "-" + drawwatch.Slug(heading) + "-"
-	for _, s := range tableStreams {
-		for _, f := range s.fragments {
-			if strings.Contains(slug, "-"+f+"-") {
-				name := tableNormalize(heading)
-				lower := strings.ToLower(name)
-				for _, suffix := range []string{" streams", " stream"} {
-					if strings.HasSuffix(lower, suffix) {
-						name = strings.TrimSpace(name[:len(name)-len(suffix)])
-						break
-					}
-				}
-				return s.stream, name
-			}
+	stream, ok := StreamOf(heading)
+	if !ok {
+		return "", ""
+	}
+	name := collapseSpace(heading)
+	lower := strings.ToLower(name)
+	for _, suffix := range []string{" streams", " stream"} {
+		if strings.HasSuffix(lower, suffix) {
+			name = strings.TrimSpace(name[:len(name)-len(suffix)])
+			break
 		}
 	}
-	return "", ""
+	return stream, name
 }
 
 var tableYearRE = regexp.MustCompile(`\b(20\d\d|19\d\d)\b`)
@@ -641,83 +583,6 @@ func tableYear(s string) int {
 	return y
 }
 
-const tableMonthPattern = `(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)`
-
-// tableDateCellRE reads a draw date cell: "October 8, 2024",
-// "October 27, 2021 9:00 a.m. EST", "September 19. 2023", and day ranges
-// "March 8-9, 2023" / "August 11 - 16, 2023" (the first day is the date).
-var tableDateCellRE = regexp.MustCompile(`(?i)\b` + tableMonthPattern + `\.?\s*(\d{1,2})(?:st|nd|rd|th)?\b(?:\s*[-–—]\s*\d{1,2}\b)?(?:\s*[,.]?\s*(\d{4})\b)?`)
-
-// tableWindowDateRE reads one end of a profile window: "October 8, 2023",
-// "June 1,2021", "March 21 2019", "January 1" (year from the other end).
-var tableWindowDateRE = regexp.MustCompile(`(?i)\b` + tableMonthPattern + `\.?\s*(\d{1,2})(?:st|nd|rd|th)?\b(?:\s*[,.]?\s*(\d{4})\b)?`)
-
-var tableISODateRE = regexp.MustCompile(`\b(\d{4})-(\d{2})-(\d{2})\b`)
-
-// tableDay is a calendar day with the year possibly unknown (0).
-type tableDay struct {
-	year  int
-	month time.Month
-	day   int
-}
-
-func (d tableDay) iso() (string, bool) {
-	if d.year == 0 || d.month == 0 || d.day == 0 {
-		return "", false
-	}
-	t := time.Date(d.year, d.month, d.day, 0, 0, 0, 0, time.UTC)
-	if t.Year() != d.year || t.Month() != d.month || t.Day() != d.day {
-		return "", false // February 30 and the like
-	}
-	return t.Format(time.DateOnly), true
-}
-
-func (d tableDay) before(o tableDay) bool {
-	return d.month < o.month || (d.month == o.month && d.day < o.day)
-}
-
-func tableDayOf(m []string) tableDay {
-	var d tableDay
-	d.month = tableMonth(m[1])
-	d.day, _ = strconv.Atoi(m[2])
-	if m[3] != "" {
-		d.year, _ = strconv.Atoi(m[3])
-	}
-	return d
-}
-
-func tableMonth(name string) time.Month {
-	n := strings.ToLower(name)
-	if len(n) < 3 {
-		return 0
-	}
-	for m := time.January; m <= time.December; m++ {
-		if strings.HasPrefix(strings.ToLower(m.String()), n[:3]) {
-			return m
-		}
-	}
-	return 0
-}
-
-// tableDate reads a draw date cell; year fills in a date that names none
-// from the section heading ("Notifications of interest issued in 2024").
-func tableDate(s string, year int) (string, bool) {
-	if m := tableISODateRE.FindString(s); m != "" {
-		if _, err := time.Parse(time.DateOnly, m); err == nil {
-			return m, true
-		}
-	}
-	m := tableDateCellRE.FindStringSubmatch(s)
-	if m == nil {
-		return "", false
-	}
-	d := tableDayOf(m)
-	if d.year == 0 {
-		d.year = year
-	}
-	return d.iso()
-}
-
 // tableProfileWindow reads "October 8, 2023 – October 8, 2024" and the
 // other forms the pages use: hyphen, en dash or "to", missing spaces,
 // "January 1 to November 26, 2018" (year only on the end),
@@ -725,21 +590,17 @@ func tableDate(s string, year int) (string, bool) {
 // the draw date's year), times after dates. A lone date is the start unless
 // the text says "before", "until" or "up to".
 func tableProfileWindow(s, drawDate string) (from, to string) {
-	ms := tableWindowDateRE.FindAllStringSubmatch(s, -1)
+	days := findDays(NormalizeSpace(s))
 	drawYear := 0
 	if t, err := time.Parse(time.DateOnly, drawDate); err == nil {
 		drawYear = t.Year()
 	}
-	switch len(ms) {
+	switch len(days) {
 	case 0:
 		return "", ""
 	case 1:
-		d := tableDayOf(ms[0])
-		if d.year == 0 {
-			d.year = drawYear
-		}
-		iso, ok := d.iso()
-		if !ok {
+		iso, err := days[0].orYear(drawYear).iso()
+		if err != nil {
 			return "", ""
 		}
 		lower := strings.ToLower(s)
@@ -748,7 +609,7 @@ func tableProfileWindow(s, drawDate string) (from, to string) {
 		}
 		return iso, ""
 	}
-	start, end := tableDayOf(ms[0]), tableDayOf(ms[len(ms)-1])
+	start, end := days[0], days[len(days)-1]
 	if end.year == 0 {
 		end.year = drawYear
 		if end.year == 0 {
@@ -766,65 +627,10 @@ func tableProfileWindow(s, drawDate string) (from, to string) {
 	return from, to
 }
 
-var (
-	tableScoreMinRE    = regexp.MustCompile(`(?i)(\d+)\s*(?:\+|and above|and over|and higher|or above|or higher|or more)`)
-	tableScoreRangeRE  = regexp.MustCompile(`(?i)(\d+)\s*(?:-|–|—|to|and)\s*(\d+)`)
-	tableScoreSingleRE = regexp.MustCompile(`^\D*?(\d+)\D*$`)
-	tableCountRE       = regexp.MustCompile(`\d[\d,]*`)
-)
-
-// tableScoreBand reads "505-528", "471–480", "473 - 480", "137 to 162",
-// "between 460 and 468", "57 and above" (no maximum) and "N/A" (neither).
-func tableScoreBand(s string) (minScore, maxScore *int) {
-	if m := tableScoreMinRE.FindStringSubmatch(s); m != nil {
-		return tableAtoi(m[1]), nil
-	}
-	if m := tableScoreRangeRE.FindStringSubmatch(s); m != nil {
-		return tableAtoi(m[1]), tableAtoi(m[2])
-	}
-	if m := tableScoreSingleRE.FindStringSubmatch(s); m != nil {
-		return tableAtoi(m[1]), tableAtoi(m[1])
-	}
-	return nil, nil
-}
-
-// tableCount reads "1,234", "2084" and "371*" (footnote mark).
-func tableCount(s string) *int {
-	m := tableCountRE.FindString(s)
-	if m == "" {
-		return nil
-	}
-	return tableAtoi(strings.ReplaceAll(m, ",", ""))
-}
-
-func tableAtoi(s string) *int {
-	n, err := strconv.Atoi(s)
-	if err != nil {
-		return nil
-	}
-	return &n
-}
-
 // tableTargetCutRE ends the part of a notes cell that names the target:
 // what follows points readers to another page, and those pages' names
 // ("Tech Draw page") must not be read as targets.
 var tableTargetCutRE = regexp.MustCompile(`(?i)please refer|refer to|for more information`)
-
-// tableGroups are the occupation groups a notes cell can name. A combined
-// category lists them in the notes' own order ("Tech and health occupations").
-var tableGroups = []struct {
-	re   *regexp.Regexp
-	name string
-}{
-	{regexp.MustCompile(`\bhealth\b`), "health"},
-	{regexp.MustCompile(`\btech\b`), "tech"},
-	{regexp.MustCompile(`\bskilled trades?\b`), "skilled trades"},
-	{regexp.MustCompile(`\bselect trades\b`), "select trades"},
-	{regexp.MustCompile(`\bmanufacturing\b`), "manufacturing"},
-	{regexp.MustCompile(`\bagricultur`), "agricultural"},
-	{regexp.MustCompile(`\bother priority\b`), "other priority"},
-	{regexp.MustCompile(`\bpriority occupations?\b`), "priority"},
-}
 
 // tableRegions are the regions regional draws target, with the spellings
 // notes use for them.
@@ -838,8 +644,6 @@ var tableRegions = []struct {
 	{"Central Ontario", []string{"central ontario"}},
 }
 
-var tableREDIRE = regexp.MustCompile(`\bredi\b`)
-
 // tableCategory reads the target a notes cell names, in the words the
 // updates-page parser uses for sub-categories, or "" when the notes name
 // none ("Targeted draw Please refer to ... for a list of targeted
@@ -849,13 +653,15 @@ func tableCategory(notes string) string {
 	if loc := tableTargetCutRE.FindStringIndex(target); loc != nil {
 		target = target[:loc[0]]
 	}
-	t := strings.ToLower(tableNormalize(target))
-	switch {
-	case t == "":
+	t := strings.ToLower(collapseSpace(target))
+	if t == "" {
 		return ""
-	case strings.Contains(t, "economic mobility pathways"):
-		return "Economic Mobility Pathways Project"
 	}
+	known := knownCategory(t)
+	if known == categoryEMPP {
+		return known
+	}
+	// A regional draw goes by its region, REDI or not.
 	for _, r := range tableRegions {
 		for _, sp := range r.spelling {
 			if strings.Contains(t, sp) {
@@ -864,21 +670,21 @@ func tableCategory(notes string) string {
 		}
 	}
 	switch {
-	case strings.Contains(t, "regional economic development") || tableREDIRE.MatchString(t):
-		return "Regional Economic Development through Immigration"
+	case known != "":
+		return known
 	case strings.Contains(t, "regional immigration pilot") || strings.Contains(t, "regional pilot"):
 		return "Regional Immigration Pilot"
-	case strings.Contains(t, "early childhood"):
-		return "Early childhood educators and assistants"
-	case strings.Contains(t, "french"):
+	case strings.Contains(t, "french"): // "Targeted candidates with French language abilities"
 		return "French-speaking"
 	}
+	// A combined category lists the groups in the notes' own order
+	// ("Tech and health occupations").
 	type found struct {
 		at   int
 		name string
 	}
 	var hits []found
-	for _, g := range tableGroups {
+	for _, g := range occupationGroups {
 		loc := g.re.FindStringIndex(t)
 		if loc == nil || (g.name == "priority" && strings.Contains(t, "other priority")) {
 			continue
@@ -892,21 +698,13 @@ func tableCategory(notes string) string {
 	}
 	switch {
 	case len(groups) == 1:
-		return tableSentence(groups[0] + " occupations")
+		return sentenceCase(groups[0] + " occupations")
 	case len(groups) > 1:
-		return tableSentence(strings.Join(groups[:len(groups)-1], ", ") + " and " + groups[len(groups)-1] + " occupations")
+		return sentenceCase(strings.Join(groups[:len(groups)-1], ", ") + " and " + groups[len(groups)-1] + " occupations")
 	case strings.Contains(t, "general"):
 		return "General occupations"
 	case strings.Contains(t, "job offer"):
 		return "Job offer in Ontario"
 	}
 	return ""
-}
-
-func tableSentence(s string) string {
-	r, n := utf8.DecodeRuneInString(s)
-	if n == 0 {
-		return s
-	}
-	return string(unicode.ToUpper(r)) + s[n:]
 }

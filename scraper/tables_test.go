@@ -577,7 +577,8 @@ func TestParseTablesCutAnywhere(t *testing.T) {
 	}
 }
 
-func TestTableScoreBand(t *testing.T) {
+// The table pages' score cells, read by the helper the updates parser uses.
+func TestParseScoreBandCells(t *testing.T) {
 	tests := []struct {
 		in       string
 		min, max *int
@@ -594,9 +595,9 @@ func TestTableScoreBand(t *testing.T) {
 		{"", nil, nil},
 	}
 	for _, tc := range tests {
-		lo, hi := tableScoreBand(tc.in)
-		if diff := cmp.Diff([]*int{tc.min, tc.max}, []*int{lo, hi}); diff != "" {
-			t.Errorf("tableScoreBand(%q) (-want +got):\n%s", tc.in, diff)
+		lo, hi, ok := ParseScoreBand(tc.in)
+		if diff := cmp.Diff([]*int{tc.min, tc.max}, []*int{lo, hi}); diff != "" || ok != (tc.min != nil) {
+			t.Errorf("ParseScoreBand(%q) ok %v (-want +got):\n%s", tc.in, ok, diff)
 		}
 	}
 }
@@ -620,9 +621,9 @@ func TestTableDateAndWindow(t *testing.T) {
 		{"To be announced", 2024, ""},
 	}
 	for _, tc := range dates {
-		got, ok := tableDate(tc.in, tc.year)
+		got, ok := firstDate(tc.in, tc.year)
 		if got != tc.want || ok != (tc.want != "") {
-			t.Errorf("tableDate(%q, %d) = %q, %v; want %q", tc.in, tc.year, got, ok, tc.want)
+			t.Errorf("firstDate(%q, %d) = %q, %v; want %q", tc.in, tc.year, got, ok, tc.want)
 		}
 	}
 	windows := []struct {

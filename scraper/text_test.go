@@ -40,6 +40,15 @@ func TestParseDate(t *testing.T) {
 		{"December 17", 0, "", true}, // no year anywhere
 		{"Skilled trades", 2024, "", true},
 		{"May 30, 2016 Important notification", 0, "", true}, // not only a date
+		// the table pages' forms
+		{"September 19. 2023", 0, "2023-09-19", false},
+		{"June 1,2021", 0, "2021-06-01", false},
+		{"June 1 2022", 0, "2022-06-01", false},
+		{"Jun 16", 2021, "2021-06-16", false},
+		{"August 11 - 16, 2023", 0, "2023-08-11", false},
+		{"March 8\u20139, 2023", 0, "2023-03-08", false},
+		{"2024-02-06", 0, "2024-02-06", false},
+		{"February 30, 2024", 0, "", true},
 	}
 	for _, tt := range tests {
 		got, err := ParseDate(tt.in, tt.year)
@@ -66,6 +75,13 @@ func TestParseScoreBand(t *testing.T) {
 		{"The minimum score was 118.", intp(118), nil},
 		{"the EOI scored below 134.", nil, nil},
 		{"no score here", nil, nil},
+		// table cells
+		{"137 to 162", intp(137), intp(162)},
+		{"57 and above", intp(57), nil},
+		{"528-505", intp(505), intp(528)},
+		{"450*", intp(450), intp(450)},
+		{"N/A", nil, nil},
+		{"2,084", nil, nil},
 	}
 	for _, tt := range tests {
 		lo, hi, ok := ParseScoreBand(tt.in)
@@ -113,6 +129,12 @@ func TestStreamOf(t *testing.T) {
 		{"PhD Graduate", drawwatch.StreamPhDGraduate},
 		{"Entrepreneur", drawwatch.StreamEntrepreneur},
 		{"Corporate stream", ""},
+		// table headings: the name alone, spelt as the page spells it
+		{"Master’s Graduate stream", drawwatch.StreamMastersGraduate},
+		{"PhD Graduates", drawwatch.StreamPhDGraduate},
+		{"Skilled-Trades", drawwatch.StreamSkilledTrades},
+		{"French-Speaking stream", drawwatch.StreamFSSW},
+		{"Employer job offer: International Student", drawwatch.StreamEJOInternationalStudent},
 	}
 	for _, tt := range tests {
 		got, ok := StreamOf(tt.in)
@@ -125,6 +147,49 @@ func TestStreamOf(t *testing.T) {
 	}
 	if inv, sk := InvitationKind(drawwatch.StreamMastersGraduate); inv != drawwatch.InvitationITA || sk != drawwatch.ScoreEOI {
 		t.Errorf("InvitationKind(masters-graduate) = %s, %s; want ITA, EOI", inv, sk)
+	}
+}
+
+func TestParseCount(t *testing.T) {
+	tests := []struct {
+		in   string
+		want int
+		ok   bool
+	}{
+		{"1,234", 1234, true},
+		{"2084", 2084, true},
+		{"371*", 371, true},
+		{"four", 4, true},
+		{"fourteen", 14, true},
+		{"Seventeen", 17, true},
+		{"N/A", 0, false},
+		{"", 0, false},
+	}
+	for _, tt := range tests {
+		if got, ok := parseCount(tt.in); got != tt.want || ok != tt.ok {
+			t.Errorf("parseCount(%q) = %d, %v; want %d, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+// Both page kinds name a lone occupation group the way the table pages do.
+func TestCategoryName(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Skilled Trades", "Skilled trades occupations"},
+		{"skilled trades occupations", "Skilled trades occupations"},
+		{"Health care occupations", "Health occupations"},
+		{"Healthcare", "Health occupations"},
+		{"Tech occupations", "Tech occupations"},
+		{"Other priority occupations", "Other priority occupations"},
+		{"Skilled trades-related occupations", "Skilled trades-related occupations"},
+		{"Health and agricultural occupations", "Health and agricultural occupations"},
+		{"Manufacturing (outside the GTA only)", "Manufacturing (outside the GTA only)"},
+		{"Northern Ontario", "Northern Ontario"},
+	}
+	for _, tt := range tests {
+		if got := categoryName(tt.in); got != tt.want {
+			t.Errorf("categoryName(%q) = %q, want %q", tt.in, got, tt.want)
+		}
 	}
 }
 

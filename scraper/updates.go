@@ -1,10 +1,11 @@
 package scraper
 
 import (
-	"bytes"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 
@@ -39,7 +40,7 @@ func parseUpdates(doc *html.Node, raw []byte, pageURL string) *drawwatch.Page {
 		p.element(n)
 	}
 	p.finish()
-	if truncated(raw) {
+	if cutShort(raw) {
 		page.Truncated = true
 		// the announcement in progress when the document ended is partial
 		if len(page.Announcements) > 0 {
@@ -47,30 +48,6 @@ func parseUpdates(doc *html.Node, raw []byte, pageURL string) *drawwatch.Page {
 		}
 	}
 	return page
-}
-
-// truncated reports a document that ends mid-way: mid-tag or mid-text
-// (the last byte is not a tag's ">"), or a full document without </html>.
-func truncated(raw []byte) bool {
-	t := bytes.TrimSpace(raw)
-	if len(t) == 0 {
-		return false
-	}
-	if t[len(t)-1] != '>' {
-		return true
-	}
-	head := t
-	if len(head) > 1024 {
-		head = head[:1024]
-	}
-	if bytes.Contains(bytes.ToLower(head), []byte("<html")) {
-		tail := t
-		if len(tail) > 64 {
-			tail = tail[len(tail)-64:]
-		}
-		return !bytes.Contains(bytes.ToLower(tail), []byte("</html>"))
-	}
-	return false
 }
 
 var reYearURL = regexp.MustCompile(`(\d{4})-ontario-immigrant-nominee-program-updates`)
@@ -90,7 +67,7 @@ func pageYear(doc *html.Node, pageURL string) int {
 		if n.Type == html.ElementNode {
 			switch n.Data {
 			case "title", "h1":
-				if m := reYearTitle.FindStringSubmatch((nodeText(n))); m != nil {
+				if m := reYearTitle.FindStringSubmatch(nodeText(n)); m != nil {
 					year, _ = strconv.Atoi(m[1])
 					return true
 				}
@@ -100,7 +77,7 @@ func pageYear(doc *html.Node, pageURL string) int {
 					return true
 				}
 			case "h3":
-				if m := reLeadDate.FindStringSubmatch((nodeText(n))); m != nil && m[3] != "" {
+				if m := reLeadDate.FindStringSubmatch(nodeText(n)); m != nil && m[3] != "" {
 					year, _ = strconv.Atoi(m[3])
 					return true
 				}
@@ -143,7 +120,7 @@ func findContainer(doc *html.Node) *html.Node {
 }
 
 func isDateHeading(n *html.Node) bool {
-	_, _, ok := leadDate((nodeText(n)), 2000)
+	_, _, ok := leadDate(nodeText(n), 2000)
 	return ok
 }
 
@@ -202,14 +179,15 @@ const (
 )
 
 type block struct {
-	n    *html.Node
-	role blockRole
-	text string
+	n     *html.Node
+	role  blockRole
+	text  string
+	items []string // of a ul or ol: the text of each li
 }
 
 type annBuilder struct {
 	posted, anchor, title string
-	blocks                []block
+	blocks                []block // content blocks get their text in finish
 }
 
 type updatesParser struct {
@@ -228,7 +206,7 @@ func (p *updatesParser) element(n *html.Node) {
 	case "h2":
 		p.finish()
 		p.posted = ""
-		p.inMonth = monthNumber((nodeText(n))) != 0
+		p.inMonth = monthNumber(nodeText(n)) != 0
 		return
 	case "hr", "script", "style":
 		return
@@ -236,9 +214,9 @@ func (p *updatesParser) element(n *html.Node) {
 	if !p.inMonth {
 		return // intro text, "Related information", footnotes
 	}
-	text := (nodeText(n))
 	switch n.Data {
 	case "h3":
+		text := nodeText(n)
 		if iso, rest, ok := leadDate(text, p.year); ok {
 			p.finish()
 			p.posted = iso
@@ -253,9 +231,9 @@ func (p *updatesParser) element(n *html.Node) {
 		if n.Data == "h4" && !hasClass(n, "h5") {
 			anchor = attr(n, "id")
 		}
-		p.heading(n, text, anchor)
+		p.heading(n, nodeText(n), anchor)
 	default:
-		if p.posted == "" || text == "" {
+		if p.posted == "" || !hasText(n) {
 			return
 		}
 		if p.cur == nil {
@@ -264,7 +242,7 @@ func (p *updatesParser) element(n *html.Node) {
 			}
 			p.start("", "") // text straight under a date heading: an untitled announcement
 		}
-		p.cur.blocks = append(p.cur.blocks, block{n: n, role: roleContent, text: text})
+		p.cur.blocks = append(p.cur.blocks, block{n: n, role: roleContent})
 	}
 }
 
@@ -302,6 +280,32 @@ func (p *updatesParser) start(title, anchor string) {
 	p.cur = &annBuilder{posted: p.posted, title: title, anchor: anchor}
 }
 
+// read gives the content blocks their text and returns the announcement's:
+// the title and the blocks, each joined as joinText(&text, block, true)
+// would, written once; the blocks' texts are pieces of it.
+func (b *annBuilder) read() string {
+	size := len(b.title)
+	for _, bl := range b.blocks {
+		if bl.role == roleContent {
+			size += 1 + textSize(bl.n)
+		} else {
+			size += 1 + len(bl.text)
+		}
+	}
+	var text strings.Builder
+	text.Grow(size)
+	joinText(&text, b.title, true)
+	for i := range b.blocks {
+		bl := &b.blocks[i]
+		if bl.role == roleContent {
+			bl.text, bl.items = writeText(&text, bl.n)
+		} else {
+			joinText(&text, bl.text, true)
+		}
+	}
+	return text.String()
+}
+
 func (p *updatesParser) finish() {
 	b := p.cur
 	p.cur = nil
@@ -329,12 +333,7 @@ func (p *updatesParser) finish() {
 	if k := p.ids[a.ID]; k > 1 {
 		a.ID += "-" + strconv.Itoa(k)
 	}
-	var tb strings.Builder
-	joinText(&tb, b.title, true)
-	for _, bl := range b.blocks {
-		joinText(&tb, bl.text, true)
-	}
-	a.Text = tb.String()
+	a.Text = b.read()
 	a.Hash = drawwatch.ContentHash(a.Text)
 	a.Draws = extractDraws(b, a.Text, p.year, a.SourceURL)
 	a.Kind = drawwatch.KindNews
@@ -351,37 +350,125 @@ func (p *updatesParser) finish() {
 // joinText), so markup indentation never changes it.
 func nodeText(n *html.Node) string {
 	var b strings.Builder
-	var walk func(n *html.Node, hard bool) bool
-	walk = func(n *html.Node, hard bool) bool {
-		switch n.Type {
-		case html.TextNode:
-			t := NormalizeSpace(n.Data)
-			if t != "" {
-				joinText(&b, t, hard)
-				return false
-			}
-			return hard
-		case html.ElementNode:
-			switch n.Data {
-			case "script", "style", "template":
-				return hard
-			case "br":
-				return true
-			}
-		case html.CommentNode:
-			return hard
-		}
-		isBlock := n.Type == html.ElementNode && blockElements[n.Data]
-		if isBlock {
-			hard = true
-		}
+	b.Grow(textSize(n))
+	text, _ := writeText(&b, n)
+	return text
+}
+
+// writeText does joinText(b, nodeText(n), true) without building
+// nodeText(n) first, and returns nodeText(n), a piece of what b holds. For a
+// ul or ol it also returns the nodeText of each li, pieces of that.
+func writeText(b *strings.Builder, n *html.Node) (text string, items []string) {
+	w := textWriter{b: b}
+	start := b.Len()
+	if n.Type == html.ElementNode && (n.Data == "ul" || n.Data == "ol") {
+		lis := 0
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			hard = walk(c, hard)
+			if c.Type == html.ElementNode && c.Data == "li" {
+				lis++
+			}
 		}
-		return hard || isBlock
+		items = make([]string, 0, lis)
+		hard := true // a list is a block
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			from := b.Len()
+			hard = w.walk(c, hard)
+			if c.Type == html.ElementNode && c.Data == "li" {
+				items = append(items, afterSeparator(b.String(), from, b.Len()))
+			}
+		}
+	} else {
+		w.walk(n, true)
 	}
-	walk(n, false)
-	return b.String()
+	return afterSeparator(b.String(), start, b.Len()), items
+}
+
+// afterSeparator is what a block wrote to s between from and to, without
+// the space joinText put before its first piece when something came before.
+func afterSeparator(s string, from, to int) string {
+	t := s[from:to]
+	if from > 0 && t != "" {
+		t = t[1:]
+	}
+	return t
+}
+
+// hasText reports whether nodeText(n) is not empty.
+func hasText(n *html.Node) bool {
+	switch n.Type {
+	case html.TextNode:
+		return leadRune(n.Data, true) >= 0
+	case html.ElementNode:
+		switch n.Data {
+		case "script", "style", "template", "br":
+			return false
+		}
+	case html.CommentNode:
+		return false
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if hasText(c) {
+			return true
+		}
+	}
+	return false
+}
+
+// textSize is about the length of nodeText(n), for sizing its buffer: the
+// length of its text and a separator per piece.
+func textSize(n *html.Node) int {
+	switch n.Type {
+	case html.TextNode:
+		return len(n.Data) + 1
+	case html.ElementNode:
+		switch n.Data {
+		case "script", "style", "template":
+			return 0
+		}
+	}
+	size := 0
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		size += textSize(c)
+	}
+	return size
+}
+
+// textWriter builds nodeText.
+type textWriter struct {
+	b *strings.Builder
+}
+
+// walk writes the text of n; hard says a block boundary comes before it.
+// It returns whether one comes after it.
+func (w *textWriter) walk(n *html.Node, hard bool) bool {
+	switch n.Type {
+	case html.TextNode:
+		// joinText(w.b, NormalizeSpace(n.Data), hard), without the copy
+		first := leadRune(n.Data, true)
+		if first < 0 {
+			return hard
+		}
+		separate(w.b, first, hard)
+		appendNormalized(w.b, n.Data, true)
+		return false
+	case html.ElementNode:
+		switch n.Data {
+		case "script", "style", "template":
+			return hard
+		case "br":
+			return true
+		}
+	case html.CommentNode:
+		return hard
+	}
+	isBlock := n.Type == html.ElementNode && blockElements[n.Data]
+	if isBlock {
+		hard = true
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		hard = w.walk(c, hard)
+	}
+	return hard || isBlock
 }
 
 var blockElements = map[string]bool{
@@ -435,6 +522,25 @@ type item struct {
 	kind      itemKind
 	sentences []string
 	nocs      []drawwatch.NOC
+	// issuance caches issued per sentence of a text item: 0 not read yet,
+	// 1 no, 2 yes. Copies of the item share it.
+	issuance []int8
+}
+
+func textItem(sentences []string) item {
+	return item{kind: itemText, sentences: sentences, issuance: make([]int8, len(sentences))}
+}
+
+// reports says whether sentence si of a text item reports an issuance
+// (issued); several steps ask, the regexp runs once.
+func (it item) reports(si int) bool {
+	if it.issuance[si] == 0 {
+		it.issuance[si] = 1
+		if issued(it.sentences[si]) {
+			it.issuance[si] = 2
+		}
+	}
+	return it.issuance[si] == 2
 }
 
 // announcementItems turns an announcement's blocks into items. Lists whose
@@ -449,15 +555,13 @@ func announcementItems(b *annBuilder) []item {
 			continue
 		}
 		if bl.n.Data == "ul" || bl.n.Data == "ol" {
-			var texts []string
+			texts := bl.items
 			var nocs []drawwatch.NOC
-			for li := bl.n.FirstChild; li != nil; li = li.NextSibling {
-				if li.Type != html.ElementNode || li.Data != "li" {
-					continue
-				}
-				t := (nodeText(li))
-				texts = append(texts, t)
+			for _, t := range texts {
 				if noc, ok := ParseNOC(t); ok {
+					if nocs == nil {
+						nocs = make([]drawwatch.NOC, 0, len(texts))
+					}
 					nocs = append(nocs, noc)
 				}
 			}
@@ -469,7 +573,7 @@ func announcementItems(b *annBuilder) []item {
 			for _, t := range texts {
 				sentences = append(sentences, splitSentences(t)...)
 			}
-			items = append(items, item{kind: itemText, sentences: sentences})
+			items = append(items, textItem(sentences))
 			continue
 		}
 		if lines := brLines(bl.n); len(lines) > 1 {
@@ -494,7 +598,7 @@ func announcementItems(b *annBuilder) []item {
 				continue
 			}
 		}
-		items = append(items, item{kind: itemText, sentences: splitSentences(bl.text)})
+		items = append(items, textItem(splitSentences(bl.text)))
 	}
 	return items
 }
@@ -534,11 +638,15 @@ func brLines(n *html.Node) []string {
 
 var (
 	// past-tense issuance: "we issued 1,234 invitations", "the OINP has
-	// issued Notifications of Interest", "Invitations to Apply Issued"
-	reIssued = regexp.MustCompile(`(?i)\b(?:issued|issuance of|conducted (?:a|two|three|\w+ separate) [\w ]*draws?)\b[^.]{0,160}?\b(?:invitations?|notifications?|NOIs?|ITAs?)\b|\b(?:invitations?|notifications?|NOIs?|ITAs?)\b(?: to apply| of interest)?(?: \([A-Z]+\))?(?: were| was| have been| has been)? issued\b|\bissued\b[^.]{0,40}\b(?:draws?)\b`)
-	// "we issued 1,063 invitations", "issued 2 targeted invitations", "issued four targeted invitations"
-	reCount     = regexp.MustCompile(`(?i)\bissued (?:a total of )?(\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty) (?:new |additional )?(?:targeted )?(?:invitations?|notifications?|NOIs?|ITAs?)\b|(?i)\bnumber of (?:invitations|notifications(?: of interest)?|NOIs|ITAs)(?: issued)?:\s*(\d[\d,]*)|\band (\d[\d,]*) (?:invitations?|notifications?)\b`)
-	reCountOnly = regexp.MustCompile(`(\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)`)
+	// issued Notifications of Interest", "Invitations to Apply Issued".
+	// Three regexps, any of which may match: as one alternation the
+	// program is too large for the backtracker, and the slower NFA took
+	// its place on every sentence.
+	reIssued = []*regexp.Regexp{
+		regexp.MustCompile(`(?i)\b(?:issued|issuance of|conducted (?:a|two|three|\w+ separate) [\w ]*draws?)\b[^.]{0,160}?\b(?:invitations?|notifications?|NOIs?|ITAs?)\b`),
+		regexp.MustCompile(`(?i)\b(?:invitations?|notifications?|NOIs?|ITAs?)\b(?: to apply| of interest)?(?: \([A-Z]+\))?(?: were| was| have been| has been)? issued\b`),
+		regexp.MustCompile(`(?i)\bissued\b[^.]{0,40}\b(?:draws?)\b`),
+	}
 	// sentences that state a rule rather than a draw's band
 	reNotBand = regexp.MustCompile(`(?i)\b(?:maintain|required minimum|will|as long as)\b`)
 	// "Candidates in agriculture-related occupations with a score ..."
@@ -550,26 +658,61 @@ var (
 	reDeadline         = regexp.MustCompile(`(?i)\b(?:deadline|submit (?:your|an|their) (?:online |complete )?applications?)\b[^.]{0,80}?\b(?:by|on|before) ([A-Za-z]+ \d{1,2},? \d{4})`)
 )
 
-// knownCategories are sub-categories written in many ways; each maps to the
-// words the table pages use too, so the store can match draws across pages.
-var knownCategories = []struct {
-	re   *regexp.Regexp
-	name string
+// countForms are the ways a sentence states a count, each with a cheap test
+// of what every match needs. No two matches overlap (each starts with its
+// own word), so a sentence's counts are all their matches in order.
+var countForms = []struct {
+	re  *regexp.Regexp
+	may func(s string) bool
 }{
-	{regexp.MustCompile(`(?i)economic mobility pathways|\bEMPP\b`), "Economic Mobility Pathways Project"},
-	{regexp.MustCompile(`(?i)regional economic development through immigration|\bREDI\b`), "Regional Economic Development through Immigration"},
-	{regexp.MustCompile(`(?i)early childhood educators?`), "Early childhood educators and assistants"},
-	{regexp.MustCompile(`(?i)francophone|french-speaking candidates`), "French-speaking"},
-	{regexp.MustCompile(`(?i)^tech draw\b`), "Tech occupations"},
+	// "we issued 1,063 invitations", "issued 2 targeted invitations", "issued four targeted invitations"
+	{regexp.MustCompile(`(?i)\bissued (?:a total of )?(\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty) (?:new |additional )?(?:targeted )?(?:invitations?|notifications?|NOIs?|ITAs?)\b`),
+		func(s string) bool {
+			// a digit, a number word or "a total of" after "issued "
+			return followedBy(s, "ued ", func(c byte) bool {
+				return '0' <= c && c <= '9' || c >= utf8.RuneSelf || strings.IndexByte("aotfsen", lowerASCII(c)) >= 0
+			})
+		}},
+	// "Number of invitations issued: 1,063"
+	{regexp.MustCompile(`(?i)\bnumber of (?:invitations|notifications(?: of interest)?|NOIs|ITAs)(?: issued)?:\s*(\d[\d,]*)`),
+		func(s string) bool { return strings.IndexByte(s, ':') >= 0 && containsFold(s, "number of") }},
+	// "... and 45 invitations"
+	{regexp.MustCompile(`(?i)\band (\d[\d,]*) (?:invitations?|notifications?)\b`),
+		func(s string) bool { return followedBy(s, "and ", func(c byte) bool { return '0' <= c && c <= '9' }) }},
 }
 
-func knownCategory(s string) string {
-	for _, c := range knownCategories {
-		if c.re.MatchString(s) {
-			return c.name
+// countMatches are the counts s states, as FindAllStringSubmatchIndex
+// matches whose group 1 is the count.
+func countMatches(s string) [][]int {
+	var ms [][]int
+	forms := 0
+	for _, f := range countForms {
+		if f.may(s) {
+			if m := f.re.FindAllStringSubmatchIndex(s, -1); m != nil {
+				ms = append(ms, m...)
+				forms++
+			}
 		}
 	}
-	return ""
+	if forms > 1 {
+		sort.Slice(ms, func(i, j int) bool { return ms[i][0] < ms[j][0] })
+	}
+	return ms
+}
+
+// followedBy reports whether w occurs in s (ASCII case aside) with a next
+// byte that ok accepts.
+func followedBy(s, w string, ok func(byte) bool) bool {
+	for {
+		i := indexFold(s, w)
+		if i < 0 || i+len(w) >= len(s) {
+			return false
+		}
+		s = s[i+len(w):]
+		if ok(s[0]) {
+			return true
+		}
+	}
 }
 
 var reParen = regexp.MustCompile(`\s*\([^)]*\)`)
@@ -608,7 +751,7 @@ func titleCategory(title string) string {
 	if t == "" || !reCategoryWords.MatchString(t) || reNewsVerb.MatchString(t) || len(findStreams(t)) > 0 {
 		return ""
 	}
-	return sentenceCase(t)
+	return categoryName(t)
 }
 
 // extractDraws reads the draws an announcement reports: one per score
@@ -617,18 +760,26 @@ func titleCategory(title string) string {
 // title, and the NOC list that follows it. An issuance with no stated band
 // (EMPP draws, older pages) gives one draw per stream it names.
 func extractDraws(b *annBuilder, text string, year int, sourceURL string) []drawwatch.Draw {
+	// Text holds the title and every sentence, and each sentence that
+	// reports an issuance holds "ssu" or "draw" (see issued): without
+	// them, only a title ending "invited" reports one. Most news stops here.
+	if !strings.Contains(text, "ssu") && !strings.Contains(text, "draw") && !strings.HasSuffix(strings.ToLower(b.title), " invited") {
+		return nil
+	}
 	items := announcementItems(b)
 	if !reportsIssuance(b.title, items) {
 		return nil
 	}
 	issueDate := issuanceDate(items, year, b.posted)
+	titleCat, titleRead := "", false // read once, when a draw needs it
+	dates := map[int]string{}        // itemDate by item, read once
 
 	var draws []drawwatch.Draw
-	var drawItem []int // index of the item each draw came from
-	var seen []string  // sentences read so far, for finding the stream a statement refers to
-	section := ""      // category of the current sub-heading
-	sectionStart := 0  // first draw index in the current section
-	parent := -1       // last draw before the current sub-heading
+	var drawItem []int     // index of the item each draw came from
+	var seen sentencesRead // for finding the stream a statement refers to
+	section := ""          // category of the current sub-heading
+	sectionStart := 0      // first draw index in the current section
+	parent := -1           // last draw before the current sub-heading
 	split := map[int]bool{}
 	var pending []drawwatch.NOC
 
@@ -645,7 +796,7 @@ func extractDraws(b *annBuilder, text string, year int, sourceURL string) []draw
 		case itemHeading:
 			section = ""
 			if h := it.sentences[0]; looksLikeSubheading(h) {
-				section = sentenceCase(strings.TrimSuffix(h, ":"))
+				section = categoryName(strings.TrimSuffix(h, ":"))
 			}
 			if c := knownCategory(it.sentences[0]); c != "" {
 				section = c
@@ -671,14 +822,14 @@ func extractDraws(b *annBuilder, text string, year int, sourceURL string) []draw
 				pending = append(pending, it.nocs...)
 			}
 		case itemText:
-			for si, s := range it.sentences {
+			for _, s := range it.sentences {
 				lo, hi, ok := scoreBand(s)
-				if !ok || reNotBand.MatchString(s) {
-					seen = append(seen, s)
+				if !ok || statesRule(s) {
+					seen.add(s)
 					continue
 				}
-				stream, ok := statementStream(s, it.sentences[:si], seen, b.title)
-				seen = append(seen, s)
+				stream, ok := statementStream(s, &seen, b.title)
+				seen.add(s)
 				if !ok {
 					continue
 				}
@@ -687,11 +838,17 @@ func extractDraws(b *annBuilder, text string, year int, sourceURL string) []draw
 					category = sentenceCategory(s)
 				}
 				if category == "" {
-					category = titleCategory(b.title)
+					if !titleRead {
+						titleCat, titleRead = titleCategory(b.title), true
+					}
+					category = titleCat
 				}
 				d := newDraw(stream, category)
 				d.ScoreMin, d.ScoreMax = lo, hi
-				if dt := itemDate(it, year); dt != "" {
+				if _, ok := dates[ii]; !ok {
+					dates[ii] = itemDate(it, year)
+				}
+				if dt := dates[ii]; dt != "" {
 					d.Date = dt
 				}
 				d.NOCs = inlineNOCs(s)
@@ -744,7 +901,7 @@ func extractDraws(b *annBuilder, text string, year int, sourceURL string) []draw
 		}
 		return true
 	})
-	targeted := strings.Contains(strings.ToLower(text), "targeted")
+	targeted := containsFold(text, "targeted")
 	for i := range draws {
 		d := &draws[i]
 		d.ProfilesFrom, d.ProfilesTo, d.Deadline = from, to, deadline
@@ -804,7 +961,12 @@ func issued(s string) bool {
 	if !strings.Contains(s, "ssu") && !strings.Contains(s, "draw") {
 		return false
 	}
-	return reIssued.MatchString(s)
+	for _, re := range reIssued {
+		if re.MatchString(s) {
+			return true
+		}
+	}
+	return false
 }
 
 func reportsIssuance(title string, items []item) bool {
@@ -815,8 +977,8 @@ func reportsIssuance(title string, items []item) bool {
 		if it.kind != itemText {
 			continue
 		}
-		for _, s := range it.sentences {
-			if issued(s) {
+		for si := range it.sentences {
+			if it.reports(si) {
 				return true
 			}
 		}
@@ -827,19 +989,14 @@ func reportsIssuance(title string, items []item) bool {
 // statementStream finds the stream a score statement refers to: the one its
 // own sentence names, else the nearest earlier sentence of its paragraph,
 // else the nearest earlier sentence of the announcement, else the title.
-func statementStream(s string, before, seen []string, title string) (drawwatch.Stream, bool) {
+// The earlier sentences of its paragraph are the last ones seen holds, so
+// one search back through seen covers both.
+func statementStream(s string, seen *sentencesRead, title string) (drawwatch.Stream, bool) {
 	if st := findStreams(s); len(st) > 0 {
 		return st[0], true
 	}
-	for i := len(before) - 1; i >= 0; i-- {
-		if st := findStreams(before[i]); len(st) > 0 {
-			return st[len(st)-1], true
-		}
-	}
-	for i := len(seen) - 1; i >= 0; i-- {
-		if st := findStreams(seen[i]); len(st) > 0 {
-			return st[len(st)-1], true
-		}
+	if st, ok := seen.lastStream(); ok {
+		return st, true
 	}
 	if st := findStreams(title); len(st) > 0 {
 		return st[0], true
@@ -847,12 +1004,52 @@ func statementStream(s string, before, seen []string, title string) (drawwatch.S
 	return "", false
 }
 
+// sentencesRead are the sentences of an announcement read so far, in order.
+type sentencesRead struct {
+	text []string
+	// what the last lastStream found in text[:upTo], kept so that each
+	// sentence is searched for streams once
+	upTo  int
+	last  drawwatch.Stream
+	found bool
+}
+
+func (r *sentencesRead) add(s string) {
+	r.text = append(r.text, s)
+}
+
+// lastStream is the last stream that the latest sentence naming any names.
+func (r *sentencesRead) lastStream() (drawwatch.Stream, bool) {
+	for i := len(r.text) - 1; i >= r.upTo; i-- {
+		if st := findStreams(r.text[i]); len(st) > 0 {
+			r.last, r.found = st[len(st)-1], true
+			break
+		}
+	}
+	r.upTo = len(r.text)
+	return r.last, r.found
+}
+
+// statesRule reports a sentence that states a rule rather than a draw's
+// band (reNotBand); the hints spare most sentences the regexp.
+func statesRule(s string) bool {
+	for _, h := range []string{"maintain", "required", "will", "long"} {
+		if containsFold(s, h) {
+			return reNotBand.MatchString(s)
+		}
+	}
+	return false
+}
+
 func sentenceCategory(s string) string {
 	if c := knownCategory(s); c != "" {
 		return c
 	}
+	if !containsFold(s, "candidate") {
+		return "" // spares the regexp
+	}
 	if m := reSentenceCategory.FindStringSubmatch(s); m != nil {
-		return sentenceCase(m[1] + m[2])
+		return categoryName(m[1] + m[2])
 	}
 	return ""
 }
@@ -866,22 +1063,21 @@ func issuanceDate(items []item, year int, posted string) string {
 		year = y // "On December 15 the OINP issued" belongs to the posted year
 	}
 	for _, it := range items {
-		for _, s := range it.sentences {
-			if it.kind != itemText || !issued(s) {
-				continue
-			}
-			if loc := reOnDate.FindStringIndex(s); loc != nil {
-				if ds := findDates(s[loc[0]:], year); len(ds) > 0 {
-					return ds[0]
-				}
-			}
+		if it.kind != itemText {
+			continue
+		}
+		if d := itemDate(it, year); d != "" {
+			return d
 		}
 	}
 	for _, it := range items {
 		for _, s := range it.sentences {
+			if !containsFold(s, "portal") {
+				continue // spares the regexp
+			}
 			if loc := rePortalSearch.FindStringIndex(s); loc != nil {
-				if ds := findDates(s[loc[1]:], year); len(ds) > 0 {
-					return ds[0]
+				if d, ok := firstDateIn(s[loc[1]:], year); ok {
+					return d
 				}
 			}
 		}
@@ -889,16 +1085,18 @@ func issuanceDate(items []item, year int, posted string) string {
 	return ""
 }
 
-// itemDate is the issuance date a statement's own paragraph states, for
-// announcements that report draws on different days.
+// itemDate is the issuance date a paragraph states: the date after "on" in
+// its first sentence that reports an issuance and has one, else "". It
+// gives a draw its own date in announcements that report draws on
+// different days.
 func itemDate(it item, year int) string {
-	for _, s := range it.sentences {
-		if !issued(s) {
+	for si, s := range it.sentences {
+		if !it.reports(si) {
 			continue
 		}
 		if loc := reOnDate.FindStringIndex(s); loc != nil {
-			if ds := findDates(s[loc[0]:], year); len(ds) > 0 {
-				return ds[0]
+			if d, ok := firstDateIn(s[loc[0]:], year); ok {
+				return d
 			}
 		}
 	}
@@ -914,8 +1112,8 @@ func issuanceDraws(items []item, title, text string, newDraw func(drawwatch.Stre
 		if it.kind != itemText {
 			continue
 		}
-		for _, s := range it.sentences {
-			if !issued(s) {
+		for si, s := range it.sentences {
+			if !it.reports(si) {
 				continue
 			}
 			for _, st := range findStreams(s) {
@@ -947,38 +1145,47 @@ func issuanceDraws(items []item, title, text string, newDraw func(drawwatch.Stre
 // with one draw, or the only count of a one-draw announcement. A count
 // shared by several streams goes to Notes instead.
 func assignCounts(draws []drawwatch.Draw, drawItem []int, items []item) {
-	for i := range draws {
-		ii := drawItem[i]
-		if ii < 0 || sameItemDraws(drawItem, ii) != 1 {
+	// the counts of every sentence, found once: counts[ii][si]
+	counts := make([][][][]int, len(items))
+	for ii, it := range items {
+		if it.kind != itemText {
 			continue
 		}
-		for _, s := range items[ii].sentences {
-			if !mayCount(s) {
-				continue
-			}
-			if n, ok := countIn(s); ok {
-				draws[i].Invitations = &n
-				break
+		counts[ii] = make([][][]int, len(it.sentences))
+		for si, s := range it.sentences {
+			if mayCount(s) {
+				counts[ii][si] = countMatches(s)
 			}
 		}
 	}
-	var sentences []string
-	forSentences(items, func(s string) bool {
-		if mayCount(s) {
-			sentences = append(sentences, s)
+	for i := range draws {
+		ii := drawItem[i]
+		if ii < 0 || sameItemDraws(drawItem, ii) != 1 || counts[ii] == nil {
+			continue
 		}
-		return true
-	})
-	for _, text := range sentences {
-		assignSentenceCounts(draws, text)
+		for si, s := range items[ii].sentences {
+			if ms := counts[ii][si]; len(ms) > 0 {
+				if n, ok := countOf(s, ms[0]); ok {
+					draws[i].Invitations = &n
+					break
+				}
+			}
+		}
+	}
+	for ii, sentences := range counts {
+		for si, ms := range sentences {
+			if len(ms) > 0 {
+				assignSentenceCounts(draws, items[ii].sentences[si], ms)
+			}
+		}
 	}
 }
 
-// assignSentenceCounts ties the counts of one sentence to draws.
-func assignSentenceCounts(draws []drawwatch.Draw, text string) {
-	matches := reCount.FindAllStringSubmatchIndex(text, -1)
+// assignSentenceCounts ties the counts of one sentence to draws; matches
+// are its countMatches.
+func assignSentenceCounts(draws []drawwatch.Draw, text string, matches [][]int) {
 	for mi, m := range matches {
-		n, ok := countIn(text[m[0]:m[1]])
+		n, ok := countOf(text, m)
 		if !ok {
 			continue
 		}
@@ -1034,16 +1241,9 @@ func sameItemDraws(drawItem []int, ii int) int {
 	return n
 }
 
-func countIn(s string) (int, bool) {
-	m := reCount.FindStringSubmatch(s)
-	if m == nil {
-		return 0, false
-	}
-	v := m[1] + m[2] + m[3]
-	if c := reCountOnly.FindString(v); c != "" {
-		return parseCount(c)
-	}
-	return 0, false
+// countOf reads the count of one countMatches match m in s.
+func countOf(s string, m []int) (int, bool) {
+	return parseCount(group(s, m, 1))
 }
 
 // profileWindow reads which profiles a draw considered: "profiles created
@@ -1059,6 +1259,9 @@ func profileWindow(items []item, year int) (from, to string) {
 		return true
 	})
 	for _, s := range cands {
+		if !containsFold(s, "between") && !containsFold(s, "ubmitted:") {
+			continue
+		}
 		if m := reProfilesBetween.FindStringSubmatch(s); m != nil {
 			a, b := m[1], m[2]
 			if a == "" {
@@ -1070,6 +1273,9 @@ func profileWindow(items []item, year int) (from, to string) {
 		}
 	}
 	for _, s := range cands {
+		if !containsFold(s, "by ") {
+			continue
+		}
 		if m := reProfilesBy.FindStringSubmatch(s); m != nil {
 			to, _ = ParseDate(m[1], year)
 			return from, to
@@ -1092,7 +1298,8 @@ func forSentences(items []item, fn func(string) bool) {
 	}
 }
 
-// mayCount is a cheap filter before the count regexp.
+// mayCount is a cheap filter before the count regexps: the words a count
+// sentence has.
 func mayCount(s string) bool {
 	return strings.Contains(s, "issued") || strings.Contains(s, "umber of") || strings.Contains(s, " and ")
 }
