@@ -3,6 +3,7 @@ package drawwatch
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"strconv"
 	"strings"
 )
 
@@ -138,4 +139,20 @@ func Slug(s string) string {
 		dash = true
 	}
 	return b.String()
+}
+
+// ScoreBand is the draw's score band in compact form: "379–430", "78+",
+// "≤ 460", "460", or "" when the page states none.
+func (d Draw) ScoreBand() string {
+	switch {
+	case d.ScoreMin != nil && d.ScoreMax != nil && *d.ScoreMin == *d.ScoreMax:
+		return strconv.Itoa(*d.ScoreMin)
+	case d.ScoreMin != nil && d.ScoreMax != nil:
+		return strconv.Itoa(*d.ScoreMin) + "–" + strconv.Itoa(*d.ScoreMax)
+	case d.ScoreMin != nil:
+		return strconv.Itoa(*d.ScoreMin) + "+"
+	case d.ScoreMax != nil:
+		return "≤ " + strconv.Itoa(*d.ScoreMax)
+	}
+	return ""
 }

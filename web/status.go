@@ -301,7 +301,7 @@ func drawRows(draws []store.StoredDraw) []drawRow {
 		}
 		row := drawRow{
 			Date: d.Date, Stream: name, StreamSlug: string(d.Stream), Category: d.Category,
-			ScoreKind: d.ScoreKind, Band: band(d.Draw), Invitation: d.Invitation,
+			ScoreKind: d.ScoreKind, Band: d.ScoreBand(), Invitation: d.Invitation,
 			NOCs: len(d.NOCs), URL: d.SourceURL, Title: d.AnnouncementTitle, Removed: d.Removed,
 		}
 		if row.Date == "" {
@@ -318,20 +318,6 @@ func drawRows(draws []store.StoredDraw) []drawRow {
 		rows = append(rows, row)
 	}
 	return rows
-}
-
-func band(d drawwatch.Draw) string {
-	switch {
-	case d.ScoreMin != nil && d.ScoreMax != nil && *d.ScoreMin == *d.ScoreMax:
-		return fmt.Sprint(*d.ScoreMin)
-	case d.ScoreMin != nil && d.ScoreMax != nil:
-		return fmt.Sprintf("%d–%d", *d.ScoreMin, *d.ScoreMax)
-	case d.ScoreMin != nil:
-		return fmt.Sprintf("%d+", *d.ScoreMin)
-	case d.ScoreMax != nil:
-		return fmt.Sprintf("≤ %d", *d.ScoreMax)
-	}
-	return ""
 }
 
 func (s *Server) fmtTime(t time.Time) string {

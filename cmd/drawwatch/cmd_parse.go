@@ -124,18 +124,10 @@ func printPage(w io.Writer, page *drawwatch.Page) {
 }
 
 func scoreBand(d drawwatch.Draw) string {
-	switch {
-	case d.ScoreMin == nil && d.ScoreMax == nil:
-		return "-"
-	case d.ScoreMax == nil:
-		return fmt.Sprintf("%d+", *d.ScoreMin)
-	case d.ScoreMin == nil:
-		return fmt.Sprintf("≤%d", *d.ScoreMax)
-	case *d.ScoreMin == *d.ScoreMax:
-		return fmt.Sprint(*d.ScoreMin)
-	default:
-		return fmt.Sprintf("%d–%d", *d.ScoreMin, *d.ScoreMax)
+	if b := d.ScoreBand(); b != "" {
+		return b
 	}
+	return "-"
 }
 
 func countText(n *int) string {
