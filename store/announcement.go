@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/drawwatch/drawwatch"
@@ -47,7 +48,8 @@ type storedAnn struct {
 type pendingChange struct {
 	change    drawwatch.Change
 	event     drawwatch.EventType // "" for no alert
-	tableDraw int64               // draw of a new table row: silent if linked to an existing draw
+	tableDraw int64               // draw of a new table row: if linked to an existing draw, only what it adds is reported
+	annRow    int64               // stored announcement row
 }
 
 // Apply merges a parsed page into the store: records new, changed and
@@ -147,7 +149,7 @@ func (s *Store) apply(ctx context.Context, tx *sql.Tx, page *drawwatch.Page, url
 			if firstRun && !withinBacklog(a, opt.Now, opt.BacklogDays) {
 				continue
 			}
-			p := pendingChange{change: drawwatch.Change{Type: drawwatch.ChangeNew, Announcement: a, DetectedAt: opt.Now}, event: drawwatch.EventNew}
+			p := pendingChange{change: drawwatch.Change{Type: drawwatch.ChangeNew, Announcement: a, DetectedAt: opt.Now}, event: drawwatch.EventNew, annRow: row}
 			if a.Kind != drawwatch.KindDraw {
 				p.event = drawwatch.EventNews
 			}
@@ -196,6 +198,7 @@ func (s *Store) apply(ctx context.Context, tx *sql.Tx, page *drawwatch.Page, url
 			pending = append(pending, pendingChange{
 				change: drawwatch.Change{Type: drawwatch.ChangeChanged, Announcement: a, Fields: fields, DetectedAt: opt.Now},
 				event:  drawwatch.EventChanged,
+				annRow: old.row,
 			})
 		}
 	}
@@ -223,10 +226,27 @@ func (s *Store) apply(ctx context.Context, tx *sql.Tx, page *drawwatch.Page, url
 		}
 	}
 
+	queue := func(ev drawwatch.Event, dedupe, thread string) error {
+		for _, target := range opt.Route(ev) {
+			_, queued, err := enqueue(ctx, tx, target, ev, target+"|"+dedupe, thread, opt.Now)
+			if err != nil {
+				return fmt.Errorf("queue %s alert for %s: %w", ev.Type, target, err)
+			}
+			if queued {
+				res.Alerts++
+			}
+		}
+		return nil
+	}
+	var fills tableFills
 	for _, p := range pending {
 		if p.tableDraw != 0 && linked[p.tableDraw] {
 			// A table row confirming a draw the updates page already
-			// announced is not news.
+			// announced is not news in itself; what it adds to that draw
+			// (count, profile window) is, below.
+			if err := fills.add(ctx, tx, p.tableDraw, p.change.Announcement); err != nil {
+				return res, fmt.Errorf("merge table row %s into its updates draw: %w", p.change.Announcement.ID, err)
+			}
 			continue
 		}
 		res.Changes = append(res.Changes, p.change)
@@ -234,19 +254,45 @@ func (s *Store) apply(ctx context.Context, tx *sql.Tx, page *drawwatch.Page, url
 			continue
 		}
 		a := p.change.Announcement
+		if p.annRow != 0 && !isTablePage(string(page.Kind)) && (p.event == drawwatch.EventNew || p.event == drawwatch.EventChanged) {
+			// The alert shows the draws as merged with their table rows.
+			if a.Draws, err = mergeLinked(ctx, tx, p.annRow, a.Draws); err != nil {
+				return res, fmt.Errorf("merge table rows into %s: %w", a.ID, err)
+			}
+		}
 		ev := drawwatch.Event{Type: p.event, Announcement: &a, Fields: p.change.Fields, DetectedAt: opt.Now}
 		if ev.Previous, err = previousDraws(ctx, tx, a.Draws); err != nil {
 			return res, fmt.Errorf("find previous draws of %s: %w", a.ID, err)
 		}
-		for _, target := range opt.Route(ev) {
-			key := target + "|" + url + "|" + a.ID + "|" + a.Hash + "|" + string(ev.Type)
-			_, queued, err := enqueue(ctx, tx, target, ev, key, threadKey(url, a.ID), opt.Now)
-			if err != nil {
-				return res, fmt.Errorf("queue %s alert for %s: %w", ev.Type, target, err)
-			}
-			if queued {
-				res.Alerts++
-			}
+		if err := queue(ev, url+"|"+a.ID+"|"+a.Hash+"|"+string(ev.Type), threadKey(url, a.ID)); err != nil {
+			return res, err
+		}
+	}
+	for _, f := range fills.list {
+		if len(f.fields) == 0 {
+			continue // the table only confirms what the updates page said
+		}
+		a, err := currentVersion(ctx, tx, f.annRow)
+		if err != nil {
+			return res, fmt.Errorf("read stored version of %s: %w", f.annID, err)
+		}
+		if a.Draws, err = mergeLinked(ctx, tx, f.annRow, a.Draws); err != nil {
+			return res, fmt.Errorf("merge table rows into %s: %w", f.annID, err)
+		}
+		c := drawwatch.Change{Type: drawwatch.ChangeChanged, Announcement: a, Fields: f.fields, DetectedAt: opt.Now}
+		res.Changes = append(res.Changes, c)
+		if opt.Route == nil {
+			continue
+		}
+		ev := drawwatch.Event{Type: drawwatch.EventChanged, Announcement: &a, Fields: f.fields, DetectedAt: opt.Now}
+		if ev.Previous, err = previousDraws(ctx, tx, a.Draws); err != nil {
+			return res, fmt.Errorf("find previous draws of %s: %w", a.ID, err)
+		}
+		// Keyed by the table rows that brought the data, so re-applying
+		// either page never queues it again.
+		dedupe := url + "|" + strings.Join(f.sources, ",") + "|merged|" + f.url + "|" + f.annID + "|" + string(ev.Type)
+		if err := queue(ev, dedupe, threadKey(f.url, f.annID)); err != nil {
+			return res, err
 		}
 	}
 	return res, nil

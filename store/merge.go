@@ -283,3 +283,111 @@ func ambiguity(r drawRow, cands []drawRow) string {
 	slices.Sort(names)
 	return fmt.Sprintf("%s matches %d draws: %s", describe(r), len(cands), strings.Join(names, "; "))
 }
+
+// fillFields are the draw fields a table row supplies to its updates draw
+// that an alert reports: the score band (when the updates page gave none),
+// the count and the profile window.
+var fillFields = []string{"score_min", "score_max", "invitations", "profiles_from", "profiles_to"}
+
+// tableFill is what table rows newly linked in one apply add to one stored
+// updates announcement.
+type tableFill struct {
+	annRow     int64
+	url, annID string
+	fields     []drawwatch.FieldChange
+	sources    []string // "ann_id|hash" of the table rows
+}
+
+// tableFills groups table fills by updates announcement, in order.
+type tableFills struct {
+	list  []*tableFill
+	byAnn map[int64]*tableFill
+}
+
+// add records what the linked table row tableDraw (of announcement table)
+// adds to the updates draw it was linked to.
+func (fs *tableFills) add(ctx context.Context, x execer, tableDraw int64, table drawwatch.Announcement) error {
+	t, ok, err := drawByID(ctx, x, tableDraw)
+	if err != nil || !ok || !t.mergedInto.Valid {
+		return err
+	}
+	u, ok, err := drawByID(ctx, x, t.mergedInto.Int64)
+	if err != nil || !ok {
+		return err
+	}
+	f := fs.byAnn[u.annRow]
+	if f == nil {
+		f = &tableFill{annRow: u.annRow, annID: u.annID}
+		if err := x.QueryRowContext(ctx, `SELECT page_url FROM announcements WHERE id = ?`, u.annRow).Scan(&f.url); err != nil {
+			return err
+		}
+		if fs.byAnn == nil {
+			fs.byAnn = map[int64]*tableFill{}
+		}
+		fs.byAnn[u.annRow] = f
+		fs.list = append(fs.list, f)
+	}
+	f.sources = append(f.sources, table.ID+"|"+table.Hash)
+	// The stored updates draw is the page's own draw: compare it with the pair.
+	merged := mergeDraws(u.draw, t.draw)
+	for _, df := range drawFields {
+		if !slices.Contains(fillFields, df.name) {
+			continue
+		}
+		if o, n := df.get(u.draw), df.get(merged); o != n {
+			f.fields = append(f.fields, drawwatch.FieldChange{Field: u.key + "." + df.name, Old: o, New: n})
+		}
+	}
+	return nil
+}
+
+// mergeLinked returns draws, the draws of the stored announcement annRow,
+// each merged with the table row linked to it, if any.
+func mergeLinked(ctx context.Context, x execer, annRow int64, draws []drawwatch.Draw) ([]drawwatch.Draw, error) {
+	rows, err := x.QueryContext(ctx, `SELECT u.draw_key, d.id FROM draws d JOIN draws u ON u.id = d.merged_into
+		WHERE u.announcement_id = ?`, annRow)
+	if err != nil {
+		return nil, err
+	}
+	partner := map[string]int64{}
+	for rows.Next() {
+		var k string
+		var id int64
+		if err := rows.Scan(&k, &id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		partner[k] = id
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(partner) == 0 {
+		return draws, err
+	}
+	out := slices.Clone(draws)
+	for i, k := range drawKeys(draws) {
+		id, ok := partner[k]
+		if !ok {
+			continue
+		}
+		t, ok, err := drawByID(ctx, x, id)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out[i] = mergeDraws(out[i], t.draw)
+		}
+	}
+	return out, nil
+}
+
+func drawByID(ctx context.Context, x execer, id int64) (drawRow, bool, error) {
+	rows, err := x.QueryContext(ctx, `SELECT `+drawRowColumns+drawRowFrom+`WHERE d.id = ?`, id)
+	if err != nil {
+		return drawRow{}, false, err
+	}
+	rs, err := scanDrawRows(rows)
+	if err != nil || len(rs) == 0 {
+		return drawRow{}, false, err
+	}
+	return rs[0], true, nil
+}

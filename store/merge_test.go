@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/drawwatch/drawwatch"
 	"github.com/google/go-cmp/cmp"
@@ -49,9 +50,12 @@ func TestMergeTableAndUpdatesBothOrders(t *testing.T) {
 		first      string
 		second     string
 		wantSecond []string // new announcements of the second apply
+		// updates announcements the second apply's table rows complete
+		// (count and/or profile window): each one changed alert
+		wantFilled []string
 	}{
-		{"updates first", "updates-2024.json", "noi-2024.json", []string{"noi-2024-01-18-fssw"}},
-		{"table first", "noi-2024.json", "updates-2024.json", []string{"february5-0", "february6-0", "february8-0", "january11-0"}},
+		{"updates first", "updates-2024.json", "noi-2024.json", []string{"noi-2024-01-18-fssw"}, []string{"february6-0", "february8-0", "january11-0"}},
+		{"table first", "noi-2024.json", "updates-2024.json", []string{"february5-0", "february6-0", "february8-0", "january11-0"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -62,7 +66,10 @@ func TestMergeTableAndUpdatesBothOrders(t *testing.T) {
 			if diff := cmp.Diff(tt.wantSecond, changeIDs(res)[drawwatch.ChangeNew]); diff != "" {
 				t.Errorf("second apply new (-want +got):\n%s", diff)
 			}
-			if res.Alerts != len(tt.wantSecond) || len(res.Unmerged) != 0 {
+			if diff := cmp.Diff(tt.wantFilled, changeIDs(res)[drawwatch.ChangeChanged]); diff != "" {
+				t.Errorf("second apply changed (-want +got):\n%s", diff)
+			}
+			if res.Alerts != len(tt.wantSecond)+len(tt.wantFilled) || len(res.Unmerged) != 0 {
 				t.Errorf("alerts = %d, unmerged = %v", res.Alerts, res.Unmerged)
 			}
 			if diff := cmp.Diff(want, view(t, s, "")); diff != "" {
@@ -72,8 +79,11 @@ func TestMergeTableAndUpdatesBothOrders(t *testing.T) {
 				t.Errorf("Counts draws = %d, want %d", nd, len(want))
 			}
 			// Re-applying both leaves the links alone.
-			mustApply(t, s, loadPage(t, tt.first), opt)
-			mustApply(t, s, loadPage(t, tt.second), opt)
+			for _, name := range []string{tt.first, tt.second} {
+				if res := mustApply(t, s, loadPage(t, name), opt); res.Alerts != 0 || len(res.Changes) != 0 {
+					t.Errorf("re-apply %s: %d alerts, changes %v", name, res.Alerts, changeIDs(res))
+				}
+			}
 			if diff := cmp.Diff(want, view(t, s, "")); diff != "" {
 				t.Errorf("after re-apply (-want +got):\n%s", diff)
 			}
@@ -198,4 +208,203 @@ func TestTargetWordsAndTiers(t *testing.T) {
 			t.Errorf("matchTier(%q, %q) = %d, want %d (words %v / %v)", tt.a, tt.b, got, tt.tier, targetWords(tt.a), targetWords(tt.b))
 		}
 	}
+}
+
+// TestTableRowCompletesUpdatesDraw: the count and profile window a table
+// row brings reach the alert of the updates draw it is linked to, whichever
+// page comes first.
+func TestTableRowCompletesUpdatesDraw(t *testing.T) {
+	ctx := context.Background()
+	const (
+		k      = "2024-02-06|hcp|health-occupations"
+		noiURL = "https://www.ontario.ca/page/oinp-express-entry-notifications-interest"
+		ref    = "1707220000.000100"
+	)
+	n := func(v int) *int { return &v }
+	row := func(id string, count int, lo, hi *int, from, to string) drawwatch.Announcement {
+		text := "2024-02-06 row " + id
+		return drawwatch.Announcement{ID: id, Posted: "2024-02-06", Kind: drawwatch.KindDraw, Text: text, Hash: drawwatch.ContentHash(text),
+			Draws: []drawwatch.Draw{{Program: drawwatch.Program, Stream: drawwatch.StreamHCP, Date: "2024-02-06", Invitation: "NOI",
+				ScoreKind: "CRS", ScoreMin: lo, ScoreMax: hi, Invitations: &count, ProfilesFrom: from, ProfilesTo: to, SourceURL: noiURL}}}
+	}
+	// The fixture's 6 Feb table row: 2086 invitations, profiles 2023-02-06..2024-02-06.
+	fixtureRow := func(t *testing.T) []drawwatch.Announcement {
+		for _, a := range loadPage(t, "noi-2024.json").Announcements {
+			if a.ID == "noi-2024-02-06-hcp" {
+				return []drawwatch.Announcement{a}
+			}
+		}
+		t.Fatal("no 6 Feb row in noi-2024.json")
+		return nil
+	}
+	filled := []drawwatch.FieldChange{
+		{Field: k + ".invitations", Old: "", New: "2086"},
+		{Field: k + ".profiles_from", Old: "", New: "2023-02-06"},
+		{Field: k + ".profiles_to", Old: "", New: "2024-02-06"},
+	}
+	tests := []struct {
+		name         string
+		rows         func(t *testing.T) []drawwatch.Announcement
+		keepCount    bool // the updates page states the count itself
+		wantFields   []drawwatch.FieldChange
+		wantUnmerged int
+		wantNew      []string // table rows left apart alert as draws of their own, as before
+	}{
+		{"table adds count and profiles", fixtureRow, false, filled, 0, nil},
+		{"table adds nothing", func(*testing.T) []drawwatch.Announcement {
+			return []drawwatch.Announcement{row("noi-same", 2086, n(379), n(430), "", "")}
+		}, true, nil, 0, nil},
+		{"ambiguous table rows", func(*testing.T) []drawwatch.Announcement {
+			return []drawwatch.Announcement{row("noi-a", 1000, nil, nil, "2023-02-06", "2024-02-06"), row("noi-b", 1086, nil, nil, "2023-02-06", "2024-02-06")}
+		}, false, nil, 1, []string{"noi-a", "noi-b"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := openTest(t)
+			opt := ApplyOptions{Now: spring2024, BacklogDays: 365, Route: toAll("slack")}
+			updates := loadPage(t, "updates-2024.json")
+			if !tt.keepCount {
+				stripCount(updates, k)
+			}
+			table := &drawwatch.Page{Kind: drawwatch.PageNOI, URL: noiURL, Announcements: tt.rows(t)}
+
+			mustApply(t, s, updates, opt)
+			// The slack message about 6 Feb went out: a follow-up threads under it.
+			alerts, err := s.Alerts(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, a := range alerts {
+				if a.Event.Announcement.ID == "february6-0" {
+					if err := s.MarkSent(ctx, a.ID, ref, opt.Now); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			before := outboxCount(t, s)
+
+			opt.Now = spring2024.Add(time.Hour)
+			res := mustApply(t, s, table, opt)
+			if len(res.Unmerged) != tt.wantUnmerged {
+				t.Errorf("unmerged = %q, want %d", res.Unmerged, tt.wantUnmerged)
+			}
+			var changed []drawwatch.Change
+			for _, c := range res.Changes {
+				if c.Type == drawwatch.ChangeChanged {
+					changed = append(changed, c)
+				}
+			}
+			if tt.wantFields == nil {
+				if diff := cmp.Diff(tt.wantNew, changeIDs(res)[drawwatch.ChangeNew]); diff != "" {
+					t.Errorf("new (-want +got):\n%s", diff)
+				}
+				if res.Alerts != len(tt.wantNew) || len(changed) != 0 || outboxCount(t, s) != before+len(tt.wantNew) {
+					t.Errorf("alerts = %d, changed = %+v; want no alert about february6-0", res.Alerts, changed)
+				}
+				return
+			}
+			if res.Alerts != 1 || len(changed) != 1 || changed[0].Announcement.ID != "february6-0" {
+				t.Fatalf("alerts = %d, changed = %v; want one change and alert for february6-0", res.Alerts, changeIDs(res))
+			}
+			if diff := cmp.Diff(tt.wantFields, changed[0].Fields); diff != "" {
+				t.Errorf("change fields (-want +got):\n%s", diff)
+			}
+			due, err := s.DueAlerts(ctx, opt.Now, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []drawwatch.Alert
+			for _, a := range due {
+				if a.Event.Type == drawwatch.EventChanged {
+					got = append(got, a)
+				}
+			}
+			if len(got) != 1 {
+				t.Fatalf("changed alerts = %d, want 1", len(got))
+			}
+			a := got[0]
+			if diff := cmp.Diff(tt.wantFields, a.Event.Fields); diff != "" {
+				t.Errorf("alert fields (-want +got):\n%s", diff)
+			}
+			if a.ThreadRef != ref {
+				t.Errorf("ThreadRef = %q, want %q (threaded under the 6 Feb message)", a.ThreadRef, ref)
+			}
+			checkFilled(t, a.Event, k)
+			if hist, err := s.History(ctx, "february6-0"); err != nil || len(hist) != 1 {
+				t.Errorf("history = %d versions, %v; want the page's one version", len(hist), err)
+			}
+
+			// Re-applying both pages queues nothing more.
+			opt.Now = opt.Now.Add(time.Hour)
+			for _, p := range []*drawwatch.Page{updates, table} {
+				if res := mustApply(t, s, p, opt); res.Alerts != 0 || len(res.Changes) != 0 {
+					t.Errorf("re-apply %s: %d alerts, changes %v", p.Kind, res.Alerts, changeIDs(res))
+				}
+			}
+			if outboxCount(t, s) != before+1 {
+				t.Errorf("outbox rows = %d, want %d", outboxCount(t, s), before+1)
+			}
+		})
+	}
+
+	t.Run("table first", func(t *testing.T) {
+		s := openTest(t)
+		opt := ApplyOptions{Now: spring2024, BacklogDays: 365, Route: toAll("slack")}
+		mustApply(t, s, &drawwatch.Page{Kind: drawwatch.PageNOI, URL: noiURL, Announcements: fixtureRow(t)}, opt)
+		updates := loadPage(t, "updates-2024.json")
+		stripCount(updates, k)
+		res := mustApply(t, s, updates, opt)
+		if diff := cmp.Diff([]string{"february5-0", "february6-0", "february8-0", "january11-0"}, changeIDs(res)[drawwatch.ChangeNew]); diff != "" {
+			t.Errorf("new (-want +got):\n%s", diff)
+		}
+		due, err := s.DueAlerts(ctx, opt.Now, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := 0
+		for _, a := range due {
+			if a.Event.Type == drawwatch.EventNew && a.Event.Announcement.ID == "february6-0" {
+				checkFilled(t, a.Event, k)
+				found++
+			}
+		}
+		if found != 1 {
+			t.Errorf("new alerts for february6-0 = %d, want 1", found)
+		}
+	})
+}
+
+// stripCount drops the invitation count of the updates draw with key k, as
+// updates pages often leave it out.
+func stripCount(p *drawwatch.Page, k string) {
+	for i := range p.Announcements {
+		for j := range p.Announcements[i].Draws {
+			if p.Announcements[i].Draws[j].Key() == k {
+				p.Announcements[i].Draws[j].Invitations = nil
+			}
+		}
+	}
+}
+
+// checkFilled checks that ev's draw k carries the 6 Feb table row's count
+// and profile window along with the updates page's NOCs.
+func checkFilled(t *testing.T, ev drawwatch.Event, k string) {
+	t.Helper()
+	if ev.Announcement == nil {
+		t.Fatal("event without announcement")
+	}
+	for _, d := range ev.Announcement.Draws {
+		if d.Key() != k {
+			continue
+		}
+		if d.Invitations == nil || *d.Invitations != 2086 || d.ProfilesFrom != "2023-02-06" || d.ProfilesTo != "2024-02-06" || len(d.NOCs) != 43 {
+			t.Errorf("event draw %s: invitations %q, profiles %s..%s, %d NOCs; want 2086, 2023-02-06..2024-02-06, 43",
+				k, intString(d.Invitations), d.ProfilesFrom, d.ProfilesTo, len(d.NOCs))
+		}
+		if len(ev.Previous) != len(ev.Announcement.Draws) && ev.Previous != nil {
+			t.Errorf("Previous has %d entries for %d draws", len(ev.Previous), len(ev.Announcement.Draws))
+		}
+		return
+	}
+	t.Errorf("event has no draw %s", k)
 }
