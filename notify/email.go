@@ -2,6 +2,8 @@ package notify
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
@@ -18,8 +20,10 @@ import (
 // EmailConfig configures one email target. Addr is host:port. TLS is
 // "starttls" (default: the connection must upgrade or nothing is sent),
 // "tls" (implicit TLS, usually port 465) or "none" (local relays and
-// tests only). Username/Password enable AUTH PLAIN. Timeout bounds the
-// whole SMTP conversation; default 30s.
+// tests only). The server's certificate must be valid for Addr's host
+// and chain to the system roots (see WithEmailRootCAs). Username/Password
+// enable AUTH PLAIN. Timeout bounds the whole SMTP conversation; default
+// 30s.
 type EmailConfig struct {
 	Name     string
 	Addr     string
@@ -44,6 +48,14 @@ func WithEmailClock(now func() time.Time) EmailOption {
 	return func(e *Email) { e.now = now }
 }
 
+// WithEmailRootCAs sets the certificate authorities the SMTP server's
+// certificate must chain to, in place of the system roots. It is meant for
+// relays behind a private CA and for tests; without it (or with nil) the
+// system roots are used. It cannot turn verification off.
+func WithEmailRootCAs(pool *x509.CertPool) EmailOption {
+	return func(e *Email) { e.rootCAs = pool }
+}
+
 // Email sends alerts by SMTP, one message with a text and an HTML part.
 type Email struct {
 	name      string
@@ -54,6 +66,7 @@ type Email struct {
 	highlight Highlighter
 	now       func() time.Time
 	secrets   redactor
+	rootCAs   *x509.CertPool
 }
 
 // NewEmail checks cfg and returns an Email notifier. Errors never quote
@@ -145,7 +158,10 @@ func (e *Email) Send(ctx context.Context, a drawwatch.Alert) (string, error) {
 	m.SetBodyString(gomail.TypeTextPlain, rendered.Text)
 	m.AddAlternativeString(gomail.TypeTextHTML, rendered.HTML)
 
-	opts := []gomail.Option{gomail.WithPort(e.port), gomail.WithTimeout(e.cfg.Timeout)}
+	opts := []gomail.Option{gomail.WithPort(e.port), gomail.WithTimeout(e.cfg.Timeout),
+		// go-mail's default plus RootCAs. The replacement must set
+		// ServerName: STARTTLS's tls.Client does not fill it in.
+		gomail.WithTLSConfig(&tls.Config{ServerName: e.host, MinVersion: tls.VersionTLS12, RootCAs: e.rootCAs})}
 	switch e.cfg.TLS {
 	case "tls":
 		opts = append(opts, gomail.WithSSL())
@@ -167,9 +183,43 @@ func (e *Email) Send(ctx context.Context, a drawwatch.Alert) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, e.cfg.Timeout)
 	defer cancel()
 	if err := c.DialAndSendWithContext(ctx, m); err != nil {
+		if terr := e.tlsSetupError(err); terr != nil {
+			return "", e.fail("send via "+e.cfg.Addr, terr, true)
+		}
 		return "", e.fail("send via "+e.cfg.Addr, err, isPermanentSMTP(err))
 	}
 	return id, nil
+}
+
+// goMailNoSTARTTLS is part of go-mail's error when TLSMandatory meets a
+// server without STARTTLS. go-mail has no sentinel for it;
+// TestEmailTLSFailures breaks if the wording changes.
+const goMailNoSTARTTLS = "does not support STARTTLS"
+
+// tlsSetupError returns err rewritten to say which setting to change when
+// it comes from setting up TLS, or nil. Such errors are permanent: they
+// happen before AUTH, so nothing (not even the password) was sent, and
+// each needs someone to fix the server or the config. Retried, the alert
+// would sit pending for hours and then die with the same error; once
+// fixed, `drawwatch outbox retry` sends it.
+func (e *Email) tlsSetupError(err error) error {
+	var certErr *tls.CertificateVerificationError
+	var recErr tls.RecordHeaderError
+	switch {
+	case errors.As(err, &certErr):
+		// Unknown CA, wrong name and expiry all land here.
+		return fmt.Errorf("TLS certificate of %s failed verification; nothing was sent. "+
+			"Fix the server's certificate or the host in smtp, or add its CA to the system's trusted roots: %w",
+			e.host, certErr)
+	case e.cfg.TLS == "starttls" && strings.Contains(err.Error(), goMailNoSTARTTLS):
+		return errors.New(`server does not offer STARTTLS, which tls = "starttls" requires; nothing was sent. ` +
+			`Set tls = "tls" if it expects TLS from the first byte (usually port 465), ` +
+			`or tls = "none" for a trusted local relay only`)
+	case e.cfg.TLS == "tls" && errors.As(err, &recErr):
+		return fmt.Errorf(`server did not answer with TLS, which tls = "tls" requires; nothing was sent. `+
+			`Set tls = "starttls" if it upgrades after connecting (usually port 587): %w`, recErr)
+	}
+	return nil
 }
 
 // isPermanentSMTP reports 5xx rejections; connection failures, timeouts

@@ -3,8 +3,16 @@ package notify
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"io"
+	"log"
 	"log/slog"
+	"math/big"
 	"mime"
 	"mime/multipart"
 	"net"
@@ -27,24 +35,29 @@ const (
 	smtpPassword = "smtp-pass-SECRET"
 )
 
-// received is one message the test SMTP server accepted.
+// received is one message the test SMTP server accepted. authTLS: the
+// AUTH that preceded it ran over TLS.
 type received struct {
-	from   string
-	rcpt   []string
-	data   []byte
-	authed bool
+	from    string
+	rcpt    []string
+	data    []byte
+	authed  bool
+	authTLS bool
 }
 
-// smtpBackend is an in-process SMTP server: AUTH PLAIN without TLS is
-// allowed (it listens on loopback only), and rejectRcpt answers RCPT with
-// that error.
+// smtpBackend is an in-process SMTP server's mailbox. rejectRcpt answers
+// RCPT with that error. auths counts AUTH commands, successful or not:
+// zero means no credentials ever reached the server.
 type smtpBackend struct {
 	mu         sync.Mutex
 	msgs       []received
+	auths      int
 	rejectRcpt *smtp.SMTPError
 }
 
-func (b *smtpBackend) NewSession(*smtp.Conn) (smtp.Session, error) { return &smtpSession{be: b}, nil }
+func (b *smtpBackend) NewSession(c *smtp.Conn) (smtp.Session, error) {
+	return &smtpSession{be: b, conn: c}, nil
+}
 
 func (b *smtpBackend) messages() []received {
 	b.mu.Lock()
@@ -52,20 +65,31 @@ func (b *smtpBackend) messages() []received {
 	return slices.Clone(b.msgs)
 }
 
+func (b *smtpBackend) authCount() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.auths
+}
+
 type smtpSession struct {
-	be  *smtpBackend
-	cur received
+	be   *smtpBackend
+	conn *smtp.Conn
+	cur  received
 }
 
 func (s *smtpSession) AuthMechanisms() []string { return []string{sasl.Plain} }
 
 func (s *smtpSession) Auth(mech string) (sasl.Server, error) {
+	s.be.mu.Lock()
+	s.be.auths++
+	s.be.mu.Unlock()
 	return sasl.NewPlainServer(func(_, user, pass string) error {
 		if user != smtpUser || pass != smtpPassword {
 			// What real servers answer (RFC 4954); go-smtp would say 454.
 			return &smtp.SMTPError{Code: 535, EnhancedCode: smtp.EnhancedCode{5, 7, 8}, Message: "authentication credentials invalid"}
 		}
 		s.cur.authed = true
+		_, s.cur.authTLS = s.conn.TLSConnectionState()
 		return nil
 	}), nil
 }
@@ -95,11 +119,31 @@ func (s *smtpSession) Data(r io.Reader) error {
 	return nil
 }
 
-func (s *smtpSession) Reset()        { s.cur = received{authed: s.cur.authed} }
+func (s *smtpSession) Reset()        { s.cur = received{authed: s.cur.authed, authTLS: s.cur.authTLS} }
 func (s *smtpSession) Logout() error { return nil }
 
-// startSMTP serves be on addr ("127.0.0.1:0" for any port).
+// serverTLS is how a test SMTP server offers TLS.
+type serverTLS int
+
+const (
+	// plainSMTP has no TLS and allows AUTH in the clear (it listens on
+	// loopback only).
+	plainSMTP serverTLS = iota
+	// startTLSSMTP offers STARTTLS and refuses AUTH before it.
+	startTLSSMTP
+	// implicitTLSSMTP speaks TLS from the first byte, as on port 465.
+	implicitTLSSMTP
+)
+
+// startSMTP serves be without TLS on addr ("127.0.0.1:0" for any port).
 func startSMTP(t *testing.T, be *smtpBackend, addr string) string {
+	t.Helper()
+	return serveSMTP(t, be, addr, plainSMTP, tls.Certificate{})
+}
+
+// serveSMTP serves be on addr, offering TLS with cert as mode says, and
+// returns the address it listens on.
+func serveSMTP(t *testing.T, be *smtpBackend, addr string, mode serverTLS, cert tls.Certificate) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -107,11 +151,61 @@ func startSMTP(t *testing.T, be *smtpBackend, addr string) string {
 	}
 	srv := smtp.NewServer(be)
 	srv.Domain = "localhost"
-	srv.AllowInsecureAuth = true
 	srv.ReadTimeout, srv.WriteTimeout = 5*time.Second, 5*time.Second
+	// Failed handshakes are expected here; tests check the client's side.
+	srv.ErrorLog = log.New(io.Discard, "", 0)
+	tlsCfg := &tls.Config{Certificates: []tls.Certificate{cert}}
+	switch mode {
+	case plainSMTP:
+		srv.AllowInsecureAuth = true
+	case startTLSSMTP:
+		srv.TLSConfig = tlsCfg
+	case implicitTLSSMTP:
+		ln = tls.NewListener(ln, tlsCfg)
+	}
 	go func() { _ = srv.Serve(ln) }()
 	t.Cleanup(func() { _ = srv.Close() })
 	return ln.Addr().String()
+}
+
+// newTestCert returns a self-signed ECDSA server certificate for hosts
+// (IP addresses or DNS names), valid from a minute ago for an hour, and a
+// pool that trusts it.
+func newTestCert(t *testing.T, hosts ...string) (tls.Certificate, *x509.CertPool) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	tmpl := &x509.Certificate{
+		SerialNumber:          big.NewInt(1),
+		Subject:               pkix.Name{CommonName: hosts[0]},
+		NotBefore:             now.Add(-time.Minute),
+		NotAfter:              now.Add(time.Hour),
+		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		BasicConstraintsValid: true,
+		IsCA:                  true,
+	}
+	for _, h := range hosts {
+		if ip := net.ParseIP(h); ip != nil {
+			tmpl.IPAddresses = append(tmpl.IPAddresses, ip)
+		} else {
+			tmpl.DNSNames = append(tmpl.DNSNames, h)
+		}
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaf, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(leaf)
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}, pool
 }
 
 func freeAddr(t *testing.T) string {
@@ -127,33 +221,69 @@ func freeAddr(t *testing.T) string {
 
 func testEmail(t *testing.T, addr string) *Email {
 	t.Helper()
+	return testEmailTLS(t, addr, "none", nil)
+}
+
+// testEmailTLS is testEmail with cfg.TLS = mode, trusting roots (nil: the
+// system roots).
+func testEmailTLS(t *testing.T, addr, mode string, roots *x509.CertPool) *Email {
+	t.Helper()
 	e, err := NewEmail(EmailConfig{
 		Name: "team-mail", Addr: addr, From: "drawwatch <alerts@drawwatch.example>",
 		To:       []string{"health-team@consultancy.example", "Priya <priya@consultancy.example>"},
-		Username: smtpUser, Password: smtpPassword, TLS: "none", Timeout: 5 * time.Second,
-	}, WithEmailClock(func() time.Time { return t0 }))
+		Username: smtpUser, Password: smtpPassword, TLS: mode, Timeout: 5 * time.Second,
+	}, WithEmailClock(func() time.Time { return t0 }), WithEmailRootCAs(roots))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return e
 }
 
+// TestEmailMessage delivers one alert in each TLS mode and checks the
+// envelope, the headers and both MIME parts. AUTH must run over TLS
+// whenever the mode asks for TLS.
 func TestEmailMessage(t *testing.T) {
-	be := &smtpBackend{}
-	addr := startSMTP(t, be, "127.0.0.1:0")
-	e := testEmail(t, addr)
-	a := drawwatch.Alert{ID: 42, Target: "team-mail", Event: hcpFeb6Event(), CreatedAt: t0}
-	ref, err := e.Send(context.Background(), a)
-	if err != nil {
-		t.Fatal(err)
+	cert, roots := newTestCert(t, "127.0.0.1", "localhost")
+	tests := []struct {
+		name   string
+		server serverTLS
+		tls    string
+		host   string
+	}{
+		{"none", plainSMTP, "none", "127.0.0.1"},
+		{"starttls", startTLSSMTP, "starttls", "127.0.0.1"},
+		{"starttls by DNS name", startTLSSMTP, "starttls", "localhost"},
+		{"implicit tls", implicitTLSSMTP, "tls", "127.0.0.1"},
 	}
-	msgs := be.messages()
-	if len(msgs) != 1 {
-		t.Fatalf("%d messages, want 1", len(msgs))
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			be := &smtpBackend{}
+			_, port, _ := net.SplitHostPort(serveSMTP(t, be, "127.0.0.1:0", tt.server, cert))
+			e := testEmailTLS(t, net.JoinHostPort(tt.host, port), tt.tls, roots)
+			a := drawwatch.Alert{ID: 42, Target: "team-mail", Event: hcpFeb6Event(), CreatedAt: t0}
+			ref, err := e.Send(context.Background(), a)
+			if err != nil {
+				t.Fatal(err)
+			}
+			msgs := be.messages()
+			if len(msgs) != 1 {
+				t.Fatalf("%d messages, want 1", len(msgs))
+			}
+			got := msgs[0]
+			if wantTLS := tt.tls != "none"; !got.authed || got.authTLS != wantTLS {
+				t.Errorf("authed %v, AUTH over TLS %v, want true, %v", got.authed, got.authTLS, wantTLS)
+			}
+			checkAlertMessage(t, got, a, ref)
+		})
 	}
-	got := msgs[0]
-	if !got.authed || got.from != "alerts@drawwatch.example" {
-		t.Errorf("authed %v, MAIL FROM %q", got.authed, got.from)
+}
+
+// checkAlertMessage checks the envelope, headers and MIME parts of the
+// message testEmail sends for a (hcpFeb6Event, ID 42, created at t0).
+func checkAlertMessage(t *testing.T, got received, a drawwatch.Alert, ref string) {
+	t.Helper()
+	if got.from != "alerts@drawwatch.example" {
+		t.Errorf("MAIL FROM %q", got.from)
 	}
 	if diff := cmp.Diff([]string{"health-team@consultancy.example", "priya@consultancy.example"}, got.rcpt); diff != "" {
 		t.Errorf("RCPT TO (-want +got):\n%s", diff)
@@ -277,6 +407,64 @@ func TestEmailServerDownThenUp(t *testing.T) {
 	}
 	if n := len(be.messages()); n != 1 {
 		t.Errorf("%d messages, want 1", n)
+	}
+}
+
+// TestEmailTLSFailures: when TLS cannot be set up as configured, nothing
+// is sent (not even AUTH), the error says what failed and which setting
+// to change, and the dispatcher marks the alert dead on the first try:
+// each of these needs someone to change the server or the config.
+func TestEmailTLSFailures(t *testing.T) {
+	cert, roots := newTestCert(t, "127.0.0.1", "localhost")
+	otherCert, otherRoots := newTestCert(t, "smtp.other.example")
+	tests := []struct {
+		name   string
+		server serverTLS
+		cert   tls.Certificate
+		tls    string
+		roots  *x509.CertPool
+		want   []string
+	}{
+		{"starttls, server without STARTTLS", plainSMTP, cert, "starttls", roots,
+			[]string{"does not offer STARTTLS", `tls = "starttls"`, `tls = "tls"`}},
+		{"starttls, untrusted certificate", startTLSSMTP, cert, "starttls", nil,
+			[]string{"certificate", "127.0.0.1", "unknown authority"}},
+		{"tls, untrusted certificate", implicitTLSSMTP, cert, "tls", nil,
+			[]string{"certificate", "127.0.0.1", "unknown authority"}},
+		{"starttls, certificate for another host", startTLSSMTP, otherCert, "starttls", otherRoots,
+			[]string{"certificate", "validate certificate for 127.0.0.1"}},
+		{"tls, server without TLS", plainSMTP, cert, "tls", roots,
+			[]string{"did not answer with TLS", `tls = "starttls"`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			be := &smtpBackend{}
+			e := testEmailTLS(t, serveSMTP(t, be, "127.0.0.1:0", tt.server, tt.cert), tt.tls, tt.roots)
+			ob := newFakeOutbox()
+			id := ob.add(drawwatch.Alert{Target: e.Name(), Event: newsEvent()})
+			sleep := &fakeSleep{}
+			var logs bytes.Buffer
+			d := NewDispatcher(ob, []Notifier{e}, WithSleep(sleep.sleep), WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
+			for range 2 {
+				if _, _, err := d.Drain(context.Background()); err != nil {
+					t.Fatal(err)
+				}
+			}
+			a := ob.get(id)
+			if a.Status != drawwatch.AlertDead || !strings.Contains(a.LastError, "permanent") || len(sleep.waits) != 0 {
+				t.Errorf("alert %s after %d in-process retries, want dead after one try: %s", a.Status, len(sleep.waits), a.LastError)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(a.LastError, w) {
+					t.Errorf("error lacks %q: %s", w, a.LastError)
+				}
+			}
+			if n := be.authCount(); n != 0 || len(be.messages()) != 0 {
+				t.Errorf("server saw %d AUTH and %d messages, want none", n, len(be.messages()))
+			}
+			assertNoSecret(t, a.LastError)
+			assertNoSecret(t, logs.String())
+		})
 	}
 }
 

@@ -19,8 +19,10 @@ type Notifier interface {
 
 // SendError classifies a failed delivery. Retryable: timeouts, 5xx,
 // connection errors, SMTP 4xx, Slack 429. Permanent: invalid_auth,
-// channel_not_found, webhook 4xx, SMTP 5xx rejections. RetryAfter carries
-// Slack's Retry-After when it sent one.
+// channel_not_found, webhook 4xx, SMTP 5xx rejections, and SMTP TLS set-up
+// failures (no STARTTLS offered, certificate not trusted), which need the
+// server or config fixed. RetryAfter carries Slack's Retry-After when it
+// sent one.
 //
 // Err never contains a secret (token, webhook URL, password): Slack and
 // Email redact before wrapping, so the error is safe to log and to store
