@@ -89,7 +89,7 @@ func (a *app) runDaemon(ctx context.Context) error {
 	}
 	wake := make(chan struct{}, 1)
 	var running atomic.Bool
-	var wg sync.WaitGroup
+	var startRun sync.WaitGroup // the run at start, which cron does not track
 	job := func() {
 		if !running.CompareAndSwap(false, true) {
 			a.log.Warn("previous run still in progress; skipping this one")
@@ -121,7 +121,7 @@ func (a *app) runDaemon(ctx context.Context) error {
 	}
 
 	c := cron.New(cron.WithLocation(time.Local))
-	c.Schedule(sched, cron.FuncJob(func() { wg.Add(1); defer wg.Done(); job() }))
+	c.Schedule(sched, cron.FuncJob(job))
 	c.Start()
 	a.log.Info("drawwatch daemon started", "schedule", a.cfg.Schedule.Cron, "next", sched.Next(time.Now()).Format(time.RFC3339),
 		"store", st.Path(), "sources", len(a.cfg.Sources), "targets", len(ns), "listen", a.cfg.HTTP.Listen)
@@ -146,22 +146,39 @@ func (a *app) runDaemon(ctx context.Context) error {
 		go func() { httpErr <- srv.ListenAndServe(ctx, a.cfg.HTTP.Listen) }()
 	}
 	if *a.cfg.Schedule.RunAtStart {
-		wg.Add(1)
-		go func() { defer wg.Done(); job() }()
+		startRun.Add(1)
+		go func() { defer startRun.Done(); job() }()
 	}
 
+	var failure error
 	select {
 	case <-ctx.Done():
 	case err := <-httpErr:
 		if err != nil {
+			failure = fmt.Errorf("http.listen %s: %w", a.cfg.HTTP.Listen, err)
 			a.log.Error("HTTP endpoint failed; shutting down", "listen", a.cfg.HTTP.Listen, "err", err)
 		}
 	}
 	a.log.Info("shutting down", "grace", a.cfg.Schedule.Grace.Duration)
 	deadline := time.Now().Add(a.cfg.Schedule.Grace.Duration)
-	<-c.Stop().Done() // no new runs; Stop's context waits for cron's own job goroutines
-	if !waitTimeout(&wg, time.Until(deadline)) {
+	cronDone := c.Stop().Done() // no new runs; done when cron's running jobs return
+	startDone := make(chan struct{})
+	go func() { startRun.Wait(); close(startDone) }()
+	inFlight := func(d time.Duration) bool {
+		timeout := time.After(max(d, 0))
+		for _, done := range []<-chan struct{}{cronDone, startDone} {
+			select {
+			case <-done:
+			case <-timeout:
+				return true
+			}
+		}
+		return false
+	}
+	if inFlight(time.Until(deadline)) {
 		a.log.Warn("run in flight did not finish within the grace period; abandoning it (nothing half-written: each page is stored in one transaction)")
+		cancelWork()
+		inFlight(5 * time.Second) // a cancelled run returns promptly; don't close the store under it
 	}
 	cancelWork()
 	bg.Wait()
@@ -173,7 +190,7 @@ func (a *app) runDaemon(ctx context.Context) error {
 		a.log.Info("final delivery", "sent", sent, "failed", failed, "err", err)
 	}
 	a.log.Info("drawwatch daemon stopped")
-	return nil
+	return failure
 }
 
 // lastSuccessfulRun recovers, after a restart, when every source last read
@@ -208,16 +225,5 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 		return false
 	case <-t.C:
 		return true
-	}
-}
-
-func waitTimeout(wg *sync.WaitGroup, d time.Duration) bool {
-	done := make(chan struct{})
-	go func() { wg.Wait(); close(done) }()
-	select {
-	case <-done:
-		return true
-	case <-time.After(max(d, 0)):
-		return false
 	}
 }

@@ -567,3 +567,34 @@ func TestDeadAlertRequeuedAndDelivered(t *testing.T) {
 		t.Errorf("retry of an unknown alert: exit %d, want %d", code, exitFailed)
 	}
 }
+
+func TestDaemonExitsNonZeroWhenItCannotListen(t *testing.T) {
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	dir := t.TempDir()
+	cfg := writeFile(t, dir, "drawwatch.toml", fmt.Sprintf(`
+[store]
+path = "drawwatch.db"
+[schedule]
+run_at_start = false
+grace = "2s"
+[http]
+listen = %q
+[[source]]
+kind = "oinp-noi"
+url = "http://127.0.0.1:1/noi"
+`, taken.Addr().String()))
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	var out, errb bytes.Buffer
+	code := Run(ctx, []string{"run", "--config", cfg}, &out, &errb)
+	if code == exitOK || !strings.Contains(errb.String(), "http.listen") {
+		t.Errorf("daemon with a taken listen address: exit %d, stderr %q", code, errb.String())
+	}
+	if ctx.Err() != nil {
+		t.Error("daemon did not stop on its own when its HTTP endpoint failed")
+	}
+}
