@@ -128,6 +128,9 @@ type Email struct {
 	Password     string   `toml:"password"`
 	PasswordFile string   `toml:"password_file"`
 	TLS          string   `toml:"tls"` // starttls (default), tls, none
+	// CAFile is a PEM bundle to trust instead of the system roots, for
+	// relays behind a private CA.
+	CAFile string `toml:"ca_file"`
 }
 
 // Route decides which targets hear which events.
@@ -306,7 +309,7 @@ func (c *Config) stringFields() []stringField {
 		f = append(f, stringField{p + "name", &e.Name}, stringField{p + "smtp", &e.SMTP},
 			stringField{p + "from", &e.From}, stringField{p + "username", &e.Username},
 			stringField{p + "password", &e.Password}, stringField{p + "password_file", &e.PasswordFile},
-			stringField{p + "tls", &e.TLS})
+			stringField{p + "tls", &e.TLS}, stringField{p + "ca_file", &e.CAFile})
 		for j := range e.To {
 			f = append(f, stringField{fmt.Sprintf("%sto[%d]", p, j), &e.To[j]})
 		}
@@ -398,6 +401,7 @@ func (c *Config) resolveRelative(dir string) {
 	}
 	for i := range c.Email {
 		rel(&c.Email[i].PasswordFile)
+		rel(&c.Email[i].CAFile)
 	}
 }
 

@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"time"
 
 	"github.com/drawwatch/drawwatch"
@@ -134,9 +136,16 @@ func (a *app) notifiers(router *notify.Router) ([]notify.Notifier, error) {
 		ns = append(ns, n)
 	}
 	for _, e := range a.cfg.Email {
+		opts := []notify.EmailOption{notify.WithEmailHighlight(router.HighlightFor)}
+		if e.CAFile != "" {
+			pool, err := readCAFile(e.CAFile)
+			if err != nil {
+				return nil, fmt.Errorf("email target %q: ca_file: %w", e.Name, err)
+			}
+			opts = append(opts, notify.WithEmailRootCAs(pool))
+		}
 		n, err := notify.NewEmail(notify.EmailConfig{Name: e.Name, Addr: e.SMTP, From: e.From, To: e.To,
-			Username: e.Username, Password: e.Password, TLS: e.TLS, Timeout: a.cfg.Fetch.Timeout.Duration},
-			notify.WithEmailHighlight(router.HighlightFor))
+			Username: e.Username, Password: e.Password, TLS: e.TLS, Timeout: a.cfg.Fetch.Timeout.Duration}, opts...)
 		if err != nil {
 			return nil, fmt.Errorf("email target %q: %w", e.Name, err)
 		}
@@ -171,4 +180,17 @@ func exitCodeFor(err error) int {
 	default:
 		return exitFailed
 	}
+}
+
+// readCAFile loads a PEM bundle of CA certificates.
+func readCAFile(path string) (*x509.CertPool, error) {
+	pem, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("%s holds no PEM certificate", path)
+	}
+	return pool, nil
 }

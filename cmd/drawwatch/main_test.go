@@ -598,3 +598,27 @@ url = "http://127.0.0.1:1/noi"
 		t.Error("daemon did not stop on its own when its HTTP endpoint failed")
 	}
 }
+
+func TestEmailCAFileErrors(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "not-a-ca.pem", "hello")
+	for _, tt := range []struct{ file, want string }{
+		{"missing.pem", "no such file"},
+		{"not-a-ca.pem", "no PEM certificate"},
+	} {
+		cfg := writeFile(t, dir, "drawwatch.toml", fmt.Sprintf(`
+[[email]]
+name = "m"
+smtp = "127.0.0.1:1"
+from = "a@example.com"
+to = ["b@example.com"]
+ca_file = %q
+[[route]]
+targets = ["m"]
+`, tt.file))
+		code, _, errOut := runCLI(t, "notify", "test", "--config", cfg)
+		if code != exitUsage || !strings.Contains(errOut, "ca_file") || !strings.Contains(errOut, tt.want) {
+			t.Errorf("%s: exit %d, stderr %q", tt.file, code, errOut)
+		}
+	}
+}
