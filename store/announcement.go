@@ -405,22 +405,8 @@ func drawIDs(ctx context.Context, x execer, annRow int64) (map[int64]bool, error
 // history lives in announcement_versions.
 func syncDraws(ctx context.Context, tx *sql.Tx, annRow int64, kind drawwatch.PageKind, draws []drawwatch.Draw, now int64) ([]int64, error) {
 	keys := drawKeys(draws)
-	stored := map[string]int64{}
-	rows, err := tx.QueryContext(ctx, `SELECT id, draw_key FROM draws WHERE announcement_id = ?`, annRow)
+	stored, err := idsByKey(ctx, tx, `SELECT draw_key, id FROM draws WHERE announcement_id = ?`, annRow)
 	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
-		var id int64
-		var k string
-		if err := rows.Scan(&id, &k); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		stored[k] = id
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 

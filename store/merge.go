@@ -344,23 +344,9 @@ func (fs *tableFills) add(ctx context.Context, x execer, tableDraw int64, table 
 // mergeLinked returns draws, the draws of the stored announcement annRow,
 // each merged with the table row linked to it, if any.
 func mergeLinked(ctx context.Context, x execer, annRow int64, draws []drawwatch.Draw) ([]drawwatch.Draw, error) {
-	rows, err := x.QueryContext(ctx, `SELECT u.draw_key, d.id FROM draws d JOIN draws u ON u.id = d.merged_into
+	partner, err := idsByKey(ctx, x, `SELECT u.draw_key, d.id FROM draws d JOIN draws u ON u.id = d.merged_into
 		WHERE u.announcement_id = ?`, annRow)
-	if err != nil {
-		return nil, err
-	}
-	partner := map[string]int64{}
-	for rows.Next() {
-		var k string
-		var id int64
-		if err := rows.Scan(&k, &id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		partner[k] = id
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil || len(partner) == 0 {
+	if err != nil || len(partner) == 0 {
 		return draws, err
 	}
 	out := slices.Clone(draws)
@@ -390,4 +376,23 @@ func drawByID(ctx context.Context, x execer, id int64) (drawRow, bool, error) {
 		return drawRow{}, false, err
 	}
 	return rs[0], true, nil
+}
+
+// idsByKey runs a query selecting (draw_key, id) rows into a map.
+func idsByKey(ctx context.Context, x execer, query string, args ...any) (map[string]int64, error) {
+	rows, err := x.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	ids := map[string]int64{}
+	for rows.Next() {
+		var k string
+		var id int64
+		if err := rows.Scan(&k, &id); err != nil {
+			return nil, err
+		}
+		ids[k] = id
+	}
+	return ids, rows.Err()
 }
