@@ -79,7 +79,7 @@ func TestConcurrentApplyTwoHandles(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for round := range 5 {
+			for round := range 20 {
 				for _, name := range pages[i] {
 					opt := ApplyOptions{Source: fmt.Sprint("writer", i), Now: dec2025.Add(time.Duration(round) * time.Minute), BacklogDays: 9999,
 						Route: func(drawwatch.Event) []string { return []string{"slack"} }}
@@ -107,5 +107,34 @@ func TestConcurrentApplyTwoHandles(t *testing.T) {
 	na, nd, err := stores[1].Counts(ctx)
 	if err != nil || na != 4+1+4+4 || nd != 3+1+4 {
 		t.Errorf("Counts = %d announcements, %d draws, %v", na, nd, err)
+	}
+}
+
+// Several processes starting at once on a new file (a daemon and a cron'd
+// scrape, say) must all open it: the WAL switch race is retried.
+func TestConcurrentOpenOfNewFile(t *testing.T) {
+	for round := range 20 {
+		path := filepath.Join(t.TempDir(), fmt.Sprintf("new-%d.db", round))
+		const n = 12
+		errs := make(chan error, n)
+		var wg sync.WaitGroup
+		for range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				s, err := Open(context.Background(), path)
+				if err == nil {
+					err = s.Close()
+				}
+				errs <- err
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Errorf("round %d: %v", round, err)
+			}
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"sort"
@@ -74,11 +75,31 @@ func open(ctx context.Context, path string, busy time.Duration) (*Store, error) 
 	}
 	db.SetMaxOpenConns(4)
 	s := &Store{db: db, path: path, now: time.Now}
-	if err := s.migrate(ctx); err != nil {
-		db.Close()
-		return nil, err
+	// Processes opening a new file at once race to switch it to WAL, and
+	// SQLite reports the loser's SQLITE_BUSY without waiting on
+	// busy_timeout: retry within the same budget before giving up.
+	deadline := time.Now().Add(busy)
+	for {
+		err := s.migrate(ctx)
+		if err == nil {
+			return s, nil
+		}
+		if !isBusy(err) || time.Now().After(deadline) {
+			db.Close()
+			return nil, err
+		}
+		select {
+		case <-ctx.Done():
+			db.Close()
+			return nil, fmt.Errorf("open store %s: %w", path, ctx.Err())
+		case <-time.After(20*time.Millisecond + time.Duration(rand.Int64N(int64(30*time.Millisecond)))):
+		}
 	}
-	return s, nil
+}
+
+func isBusy(err error) bool {
+	code := sqliteCode(err)
+	return code == sqlite3.SQLITE_BUSY || code == sqlite3.SQLITE_LOCKED
 }
 
 // Close closes the database.
