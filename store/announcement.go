@@ -182,16 +182,20 @@ func (s *Store) apply(ctx context.Context, tx *sql.Tx, page *drawwatch.Page, url
 			if err := updateAnnouncement(ctx, tx, old.row, a, fields, now); err != nil {
 				return res, fmt.Errorf("update announcement %s: %w", a.ID, err)
 			}
-			before, err := drawIDs(ctx, tx, old.row)
+			before, err := storedDrawIDs(ctx, tx, old.row)
 			if err != nil {
 				return res, err
+			}
+			existed := make(map[int64]bool, len(before))
+			for _, id := range before {
+				existed[id] = true
 			}
 			ids, err := syncDraws(ctx, tx, old.row, page.Kind, a.Draws, now)
 			if err != nil {
 				return res, fmt.Errorf("store draws of %s: %w", a.ID, err)
 			}
 			for _, id := range ids {
-				if !before[id] {
+				if !existed[id] {
 					newDraws = append(newDraws, id)
 				}
 			}
@@ -382,21 +386,9 @@ func currentVersion(ctx context.Context, x execer, row int64) (drawwatch.Announc
 	return a, err
 }
 
-func drawIDs(ctx context.Context, x execer, annRow int64) (map[int64]bool, error) {
-	rows, err := x.QueryContext(ctx, `SELECT id FROM draws WHERE announcement_id = ?`, annRow)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[int64]bool{}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out[id] = true
-	}
-	return out, rows.Err()
+// storedDrawIDs maps the draw keys of an announcement to their rows.
+func storedDrawIDs(ctx context.Context, x execer, annRow int64) (map[string]int64, error) {
+	return idsByKey(ctx, x, `SELECT draw_key, id FROM draws WHERE announcement_id = ?`, annRow)
 }
 
 // syncDraws makes the stored draws of an announcement match draws, keeping
@@ -405,7 +397,7 @@ func drawIDs(ctx context.Context, x execer, annRow int64) (map[int64]bool, error
 // history lives in announcement_versions.
 func syncDraws(ctx context.Context, tx *sql.Tx, annRow int64, kind drawwatch.PageKind, draws []drawwatch.Draw, now int64) ([]int64, error) {
 	keys := drawKeys(draws)
-	stored, err := idsByKey(ctx, tx, `SELECT draw_key, id FROM draws WHERE announcement_id = ?`, annRow)
+	stored, err := storedDrawIDs(ctx, tx, annRow)
 	if err != nil {
 		return nil, err
 	}
