@@ -175,7 +175,7 @@ func Load(path string) (*Config, error) {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) && !explicit {
 		cfg := newConfig()
-		cfg.applyDefaults()
+		cfg.applyDefaults(nil)
 		return cfg, cfg.Validate()
 	}
 	if err != nil {
@@ -215,7 +215,7 @@ func Parse(data []byte, getenv func(string) string) (*Config, error) {
 	if err := cfg.expandEnv(getenv); err != nil {
 		return nil, err
 	}
-	cfg.applyDefaults()
+	cfg.applyDefaults(&md)
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -323,17 +323,26 @@ func newConfig() *Config {
 	return &Config{Store: Store{BacklogDays: 7}}
 }
 
-func (c *Config) applyDefaults() {
+// applyDefaults fills every key the file leaves out. A key the file sets
+// keeps its value, zero included: `jitter = "0s"` means no jitter and
+// `retries = 0` one attempt. md is nil when there is no file.
+func (c *Config) applyDefaults(md *toml.MetaData) {
+	absent := func(key ...string) bool { return md == nil || !md.IsDefined(key...) }
+	setDefault := func(v *Duration, def time.Duration, key ...string) {
+		if absent(key...) {
+			v.Duration = def
+		}
+	}
 	if c.Store.Path == "" {
 		c.Store.Path = "drawwatch.db"
 	}
-	setDur(&c.Fetch.Delay, 2*time.Second)
-	setDur(&c.Fetch.Timeout, 30*time.Second)
-	setDur(&c.Fetch.RetryBase, time.Second)
-	if c.Fetch.MaxBodyBytes == 0 {
+	setDefault(&c.Fetch.Delay, 2*time.Second, "fetch", "delay")
+	setDefault(&c.Fetch.Timeout, 30*time.Second, "fetch", "timeout")
+	setDefault(&c.Fetch.RetryBase, time.Second, "fetch", "retry_base")
+	if absent("fetch", "max_body_bytes") {
 		c.Fetch.MaxBodyBytes = 10 << 20
 	}
-	if c.Fetch.Retries == 0 {
+	if absent("fetch", "retries") {
 		c.Fetch.Retries = 3
 	}
 	if c.Fetch.RespectRobots == nil {
@@ -345,25 +354,25 @@ func (c *Config) applyDefaults() {
 	if c.Schedule.RunAtStart == nil {
 		c.Schedule.RunAtStart = ptr(true)
 	}
-	setDur(&c.Schedule.Jitter, 5*time.Second)
-	setDur(&c.Schedule.Grace, 20*time.Second)
-	setDur(&c.HTTP.ReadyMaxAge, 6*time.Hour)
+	setDefault(&c.Schedule.Jitter, 5*time.Second, "schedule", "jitter")
+	setDefault(&c.Schedule.Grace, 20*time.Second, "schedule", "grace")
+	setDefault(&c.HTTP.ReadyMaxAge, 6*time.Hour, "http", "ready_max_age")
 	if c.Log.Format == "" {
 		c.Log.Format = "text"
 	}
 	if c.Log.Level == "" {
 		c.Log.Level = "info"
 	}
-	if c.Health.FailuresBeforeAlert == 0 {
+	if absent("health", "failures_before_alert") {
 		c.Health.FailuresBeforeAlert = 3
 	}
-	if c.Health.MinAnnouncementRate == 0 {
+	if absent("health", "min_announcement_ratio") {
 		c.Health.MinAnnouncementRate = 0.5
 	}
-	if c.Delivery.MaxAttempts == 0 {
+	if absent("delivery", "max_attempts") {
 		c.Delivery.MaxAttempts = 12
 	}
-	setDur(&c.Delivery.Wait, 30*time.Second)
+	setDefault(&c.Delivery.Wait, 30*time.Second, "delivery", "wait")
 	if len(c.Sources) == 0 {
 		c.Sources = []Source{
 			{Name: "updates", Kind: SourceUpdates, URL: DefaultUpdatesURL},
@@ -448,8 +457,29 @@ func (c *Config) Validate() error {
 	if c.Fetch.Retries < 0 || c.Fetch.Retries > 10 {
 		bad("fetch.retries: must be between 0 and 10, got %d", c.Fetch.Retries)
 	}
-	if c.Fetch.MaxBodyBytes < 0 {
+	if c.Fetch.MaxBodyBytes <= 0 {
 		bad("fetch.max_body_bytes: must be positive, got %d", c.Fetch.MaxBodyBytes)
+	}
+	if c.Fetch.Timeout.Duration <= 0 {
+		bad("fetch.timeout: must be positive (a request needs time to answer), got %s", c.Fetch.Timeout)
+	}
+	if c.Fetch.RetryBase.Duration <= 0 && c.Fetch.Retries > 0 {
+		bad("fetch.retry_base: must be positive when fetch.retries is above 0, got %s", c.Fetch.RetryBase)
+	}
+	for _, d := range []struct {
+		key string
+		v   Duration
+	}{{"fetch.delay", c.Fetch.Delay}, {"schedule.jitter", c.Schedule.Jitter}, {"schedule.grace", c.Schedule.Grace},
+		{"http.ready_max_age", c.HTTP.ReadyMaxAge}, {"delivery.wait", c.Delivery.Wait}} {
+		if d.v.Duration < 0 {
+			bad("%s: must be 0 or more, got %s", d.key, d.v)
+		}
+	}
+	if c.Health.FailuresBeforeAlert < 1 {
+		bad("health.failures_before_alert: must be 1 or more, got %d", c.Health.FailuresBeforeAlert)
+	}
+	if c.Delivery.MaxAttempts < 0 {
+		bad("delivery.max_attempts: must be 0 (never give up) or more, got %d", c.Delivery.MaxAttempts)
 	}
 	if _, err := ParseCron(c.Schedule.Cron); err != nil {
 		bad("schedule.cron: %v", err)
@@ -650,12 +680,6 @@ func (c *Config) Targets() []string {
 		names = append(names, e.Name)
 	}
 	return names
-}
-
-func setDur(d *Duration, def time.Duration) {
-	if d.Duration == 0 {
-		d.Duration = def
-	}
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -209,3 +209,60 @@ func TestBacklogDaysZeroIsKept(t *testing.T) {
 		t.Errorf("default backlog_days = %d, want 7", cfg.Store.BacklogDays)
 	}
 }
+
+// TestZeroIsHonoured: a key set to zero keeps zero; only an absent key takes
+// the default. Both cases of every zero-able key are checked.
+func TestZeroIsHonoured(t *testing.T) {
+	tests := []struct {
+		key, doc string
+		got      func(*Config) any
+		zero     any
+		def      any
+	}{
+		{"schedule.jitter", "[schedule]\njitter = \"0s\"\n", func(c *Config) any { return c.Schedule.Jitter.Duration }, time.Duration(0), 5 * time.Second},
+		{"schedule.grace", "[schedule]\ngrace = \"0s\"\n", func(c *Config) any { return c.Schedule.Grace.Duration }, time.Duration(0), 20 * time.Second},
+		{"fetch.retries", "[fetch]\nretries = 0\n", func(c *Config) any { return c.Fetch.Retries }, 0, 3},
+		{"fetch.delay", "[fetch]\ndelay = \"0s\"\n", func(c *Config) any { return c.Fetch.Delay.Duration }, time.Duration(0), 2 * time.Second},
+		{"http.ready_max_age", "[http]\nready_max_age = \"0s\"\n", func(c *Config) any { return c.HTTP.ReadyMaxAge.Duration }, time.Duration(0), 6 * time.Hour},
+		{"health.min_announcement_ratio", "[health]\nmin_announcement_ratio = 0.0\n", func(c *Config) any { return c.Health.MinAnnouncementRate }, 0.0, 0.5},
+		{"delivery.max_attempts", "[delivery]\nmax_attempts = 0\n", func(c *Config) any { return c.Delivery.MaxAttempts }, 0, 12},
+		{"delivery.wait", "[delivery]\nwait = \"0s\"\n", func(c *Config) any { return c.Delivery.Wait.Duration }, time.Duration(0), 30 * time.Second},
+	}
+	for _, tt := range tests {
+		t.Run(tt.key, func(t *testing.T) {
+			cfg, err := Parse([]byte(tt.doc), env(nil))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := tt.got(cfg); got != tt.zero {
+				t.Errorf("%s set to zero: got %v, want %v", tt.key, got, tt.zero)
+			}
+			// The same table without the key takes the default.
+			table := tt.doc[:strings.Index(tt.doc, "\n")+1]
+			cfg, err = Parse([]byte(table), env(nil))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := tt.got(cfg); got != tt.def {
+				t.Errorf("%s absent: got %v, want default %v", tt.key, got, tt.def)
+			}
+		})
+	}
+}
+
+// TestZeroWhereZeroCannotWork: zero for a key that needs a positive value is
+// an error naming the key, not a silent default.
+func TestZeroWhereZeroCannotWork(t *testing.T) {
+	for _, tt := range []struct{ doc, key string }{
+		{"[fetch]\ntimeout = \"0s\"\n", "fetch.timeout"},
+		{"[fetch]\nmax_body_bytes = 0\n", "fetch.max_body_bytes"},
+		{"[fetch]\nretry_base = \"0s\"\n", "fetch.retry_base"},
+		{"[health]\nfailures_before_alert = 0\n", "health.failures_before_alert"},
+		{"[schedule]\njitter = \"-1s\"\n", "schedule.jitter"},
+	} {
+		_, err := Parse([]byte(tt.doc), env(nil))
+		if err == nil || !strings.Contains(err.Error(), tt.key) {
+			t.Errorf("%q: error %v, want one naming %s", tt.doc, err, tt.key)
+		}
+	}
+}

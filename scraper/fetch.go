@@ -57,12 +57,12 @@ var ErrBodyTooLarge = errors.New("response body exceeds the size cap (raise fetc
 var errStatus = errors.New("unexpected HTTP status")
 
 // FetcherConfig says how politely and how persistently pages are fetched.
-// NewFetcher replaces zero UserAgent, Delay, Timeout, MaxBodySize and
-// RetryBase with the defaults; Retries 0 means a single attempt and
+// NewFetcher replaces zero UserAgent, Timeout, MaxBodySize and RetryBase
+// with the defaults; Delay 0 means no delay, Retries 0 a single attempt and
 // RespectRobots false ignores robots.txt, so start from DefaultFetcherConfig.
 type FetcherConfig struct {
 	UserAgent     string            // default "drawwatch/<Version> (+https://github.com/drawwatch/drawwatch)"
-	Delay         time.Duration     // min gap between requests to one host (default 2s); negative disables
+	Delay         time.Duration     // min gap between requests to one host (2s in DefaultFetcherConfig); 0 or negative: none
 	Timeout       time.Duration     // per request, headers and body (default 30s)
 	MaxBodySize   int               // decoded body bytes (default 10 MiB); larger bodies are an error
 	Retries       int               // extra attempts for transient failures (default 3)
@@ -159,9 +159,6 @@ type Fetcher struct {
 func NewFetcher(cfg FetcherConfig) *Fetcher {
 	if cfg.UserAgent == "" {
 		cfg.UserAgent = defaultUserAgent()
-	}
-	if cfg.Delay == 0 {
-		cfg.Delay = DefaultDelay
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultTimeout

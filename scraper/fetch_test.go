@@ -851,3 +851,16 @@ func TestFetchCharset(t *testing.T) {
 		})
 	}
 }
+
+// TestZeroDelayMeansNone: `fetch.delay = "0s"` reaches the fetcher as 0, and
+// 0 is honoured rather than replaced by the 2s default.
+func TestZeroDelayMeansNone(t *testing.T) {
+	cfg := DefaultFetcherConfig()
+	cfg.Delay = 0
+	if got := NewFetcher(cfg).tr.delay; got != 0 {
+		t.Errorf("delay 0 became %s", got)
+	}
+	if got := NewFetcher(DefaultFetcherConfig()).tr.delay; got != DefaultDelay {
+		t.Errorf("default delay = %s, want %s", got, DefaultDelay)
+	}
+}
