@@ -3,7 +3,6 @@ package drawwatch
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"strconv"
 	"strings"
 )
 
@@ -104,6 +103,14 @@ type Announcement struct {
 	Hash      string `json:"hash"` // ContentHash(Text)
 	SourceURL string `json:"source_url"`
 	Draws     []Draw `json:"draws"`
+	// InvitationsTotal is the count the announcement states for all its
+	// draws together ("we issued 1,057 invitations"); a draw's own
+	// Invitations is set only where the text gives that draw its number.
+	InvitationsTotal *int `json:"invitations_total"`
+	// Unparsed are the sentences of a draw announcement, verbatim, that
+	// state a score, a stream or NOC codes no draw accounts for: what the
+	// parser could not read. Empty ([]) when everything was read.
+	Unparsed []string `json:"unparsed"`
 }
 
 // Page is everything read from one fetched document.
@@ -114,6 +121,10 @@ type Page struct {
 	// Truncated is set when the document ended mid-way (cut off in transit
 	// or in capture); every complete announcement before the cut is kept.
 	Truncated bool `json:"truncated,omitempty"`
+	// Warnings are what the parser passed over that the operator may want
+	// to know (a draw table under a heading naming no stream, a row that
+	// is no draw): the caller logs them.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // ContentHash is the hex SHA-256 of normalized announcement text.
@@ -139,20 +150,4 @@ func Slug(s string) string {
 		dash = true
 	}
 	return b.String()
-}
-
-// ScoreBand is the draw's score band in compact form: "379–430", "78+",
-// "≤ 460", "460", or "" when the page states none.
-func (d Draw) ScoreBand() string {
-	switch {
-	case d.ScoreMin != nil && d.ScoreMax != nil && *d.ScoreMin == *d.ScoreMax:
-		return strconv.Itoa(*d.ScoreMin)
-	case d.ScoreMin != nil && d.ScoreMax != nil:
-		return strconv.Itoa(*d.ScoreMin) + "–" + strconv.Itoa(*d.ScoreMax)
-	case d.ScoreMin != nil:
-		return strconv.Itoa(*d.ScoreMin) + "+"
-	case d.ScoreMax != nil:
-		return "≤ " + strconv.Itoa(*d.ScoreMax)
-	}
-	return ""
 }

@@ -14,6 +14,8 @@ import (
 
 	"github.com/BurntSushi/toml"
 	"github.com/robfig/cron/v3"
+
+	"github.com/drawwatch/drawwatch"
 )
 
 // Source kinds as written in the config file.
@@ -606,8 +608,7 @@ func (c *Config) Validate() error {
 }
 
 // StreamSlugs lists the stream slugs routes may name.
-var StreamSlugs = []string{"hcp", "fssw", "skilled-trades", "ejo-foreign-worker", "ejo-international-student",
-	"ejo-in-demand-skills", "masters-graduate", "phd-graduate", "entrepreneur"}
+var StreamSlugs = drawwatch.StreamSlugs()
 
 var knownStreams = func() map[string]bool {
 	m := map[string]bool{}

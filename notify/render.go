@@ -298,21 +298,7 @@ func nocPart(nocs []drawwatch.NOC, highlight []string) part {
 
 // scoreBand renders "CRS 379–430", "EOI 73 and above", "CRS up to 430".
 func scoreBand(dr drawwatch.Draw) string {
-	kind := dr.ScoreKind
-	if kind == "" {
-		kind = "score"
-	}
-	switch {
-	case dr.ScoreMin != nil && dr.ScoreMax != nil && *dr.ScoreMin == *dr.ScoreMax:
-		return fmt.Sprintf("%s %d", kind, *dr.ScoreMin)
-	case dr.ScoreMin != nil && dr.ScoreMax != nil:
-		return fmt.Sprintf("%s %d–%d", kind, *dr.ScoreMin, *dr.ScoreMax)
-	case dr.ScoreMin != nil:
-		return fmt.Sprintf("%s %d and above", kind, *dr.ScoreMin)
-	case dr.ScoreMax != nil:
-		return fmt.Sprintf("%s up to %d", kind, *dr.ScoreMax)
-	}
-	return ""
+	return dr.ScoreBandWords()
 }
 
 // comparePrevious says how the minimum score moved since the previous draw

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"log/slog"
 	"regexp"
 	"sort"
 	"strconv"
@@ -28,7 +27,7 @@ import (
 // A document that ends inside a table (cut off in transit or capture) sets
 // Page.Truncated and keeps every row completed before the cut. An empty
 // document is ErrEmptyPage; a document with no draw table gives an empty
-// page and a logged warning, as Parse documents for an explicit kind.
+// page and a warning in Page.Warnings, as Parse documents for an explicit kind.
 func ParseTables(kind drawwatch.PageKind, data []byte, pageURL string) (*drawwatch.Page, error) {
 	var invitation, scoreKind string
 	switch kind {
@@ -55,8 +54,7 @@ func ParseTables(kind drawwatch.PageKind, data []byte, pageURL string) (*drawwat
 	for ti, t := range tables {
 		cols, head, ok := tableMapColumns(t.rows)
 		if !ok {
-			slog.Debug("skipping table without draw columns", "url", pageURL, "table", ti, "heading", t.heading)
-			continue
+			continue // a yearly summary or contact table
 		}
 		drawTables++
 		stream, streamName := tableStream(t.caption)
@@ -64,8 +62,8 @@ func ParseTables(kind drawwatch.PageKind, data []byte, pageURL string) (*drawwat
 			stream, streamName = tableStream(t.heading)
 		}
 		if stream == "" {
-			slog.Warn("skipping draw table under a heading that names no known stream",
-				"url", pageURL, "table", ti, "heading", t.heading, "rows", len(t.rows)-head-1)
+			page.Warnings = append(page.Warnings, fmt.Sprintf("skipped draw table %d under heading %q: it names no known stream (%d rows)",
+				ti, t.heading, len(t.rows)-head-1))
 			continue
 		}
 		sourceURL := pageURL
@@ -80,8 +78,8 @@ func ParseTables(kind drawwatch.PageKind, data []byte, pageURL string) (*drawwat
 			}
 			d, err := tableDraw(cols, cells, t.year)
 			if err != nil {
-				slog.Warn("skipping table row that is not a readable draw",
-					"url", pageURL, "table", ti, "heading", t.heading, "row", ri, "err", err)
+				page.Warnings = append(page.Warnings, fmt.Sprintf("skipped row %d of table %d (heading %q): not a readable draw: %v",
+					ri, ti, t.heading, err))
 				continue
 			}
 			d.Program = drawwatch.Program
@@ -115,8 +113,8 @@ func ParseTables(kind drawwatch.PageKind, data []byte, pageURL string) (*drawwat
 	if drawTables == 0 {
 		// Parse's contract for an explicit kind: an empty page, not an
 		// error. The warning is what tells a changed layout from a quiet year.
-		slog.Warn("no draw table found on a table page; check whether the page layout changed",
-			"url", pageURL, "kind", string(kind), "tables", len(tables))
+		page.Warnings = append(page.Warnings, fmt.Sprintf("no draw table found on a %s table page (%d tables); check whether the page layout changed",
+			kind, len(tables)))
 	}
 	return page, nil
 }

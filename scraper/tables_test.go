@@ -489,16 +489,20 @@ func TestParseTablesMalformed(t *testing.T) {
 		wantErr   error
 		wantIDs   []string
 		truncated bool
+		warnings  []string // each a substring of one warning, in order
 	}{
 		{name: "empty", kind: drawwatch.PageNOI, data: nil, wantErr: ErrEmptyPage},
 		{name: "whitespace", kind: drawwatch.PageITA, data: []byte(" \n\t "), wantErr: ErrEmptyPage},
 		{name: "wrong kind", kind: drawwatch.PageUpdates, data: tablesRead(t, tablesNOIFile), wantErr: ErrUnknownPage},
-		{name: "not HTML", kind: drawwatch.PageNOI, data: []byte("\x00\x01 September 19, 2024 | 1,424 | 505-528")},
-		{name: "no tables", kind: drawwatch.PageNOI, data: tablesRead(t, "testdata/tables/no-tables.html")},
-		{name: "captcha page", kind: drawwatch.PageNOI, data: captcha},
+		{name: "not HTML", kind: drawwatch.PageNOI, data: []byte("\x00\x01 September 19, 2024 | 1,424 | 505-528"),
+			warnings: []string{"no draw table found"}},
+		{name: "no tables", kind: drawwatch.PageNOI, data: tablesRead(t, "testdata/tables/no-tables.html"),
+			warnings: []string{"no draw table found"}},
+		{name: "captcha page", kind: drawwatch.PageNOI, data: captcha, warnings: []string{"no draw table found"}},
 		{name: "unmappable tables, unknown stream and an unreadable date", kind: drawwatch.PageNOI,
-			data:    tablesRead(t, "testdata/tables/unmappable.html"),
-			wantIDs: []string{"noi-2024-10-17-skilled-trades"}},
+			data:     tablesRead(t, "testdata/tables/unmappable.html"),
+			wantIDs:  []string{"noi-2024-10-17-skilled-trades"},
+			warnings: []string{"not a readable draw", "names no known stream"}},
 		{name: "truncated mid-row", kind: drawwatch.PageNOI, data: tablesRead(t, "testdata/tables/truncated-noi.html"),
 			wantIDs: []string{"noi-2024-09-19-hcp", "noi-2024-09-12-hcp"}, truncated: true},
 		{name: "header only", kind: drawwatch.PageITA,
@@ -531,6 +535,14 @@ func TestParseTablesMalformed(t *testing.T) {
 			}
 			if page.Truncated != tc.truncated {
 				t.Errorf("truncated = %v, want %v", page.Truncated, tc.truncated)
+			}
+			if len(page.Warnings) != len(tc.warnings) {
+				t.Fatalf("warnings = %q, want %d matching %q", page.Warnings, len(tc.warnings), tc.warnings)
+			}
+			for i, w := range tc.warnings {
+				if !strings.Contains(page.Warnings[i], w) {
+					t.Errorf("warning %d = %q, want it to say %q", i, page.Warnings[i], w)
+				}
 			}
 		})
 	}

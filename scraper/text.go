@@ -617,56 +617,6 @@ func inlineNOCs(s string) []drawwatch.NOC {
 	return out
 }
 
-// streamInfo describes one OINP stream as the pages name it.
-type streamInfo struct {
-	slug         drawwatch.Stream
-	name         string // display name
-	expressEntry bool
-	keys         []string // lower-case phrases that name it in running text; plain substring search is fast
-	bare         []string // its name alone as a slug between dashes, the way table headings write it
-}
-
-var streams = []streamInfo{
-	{drawwatch.StreamHCP, "Express Entry Human Capital Priorities stream", true,
-		[]string{"human capital priorit", "hcp stream", "(hcp)", "hcp "},
-		[]string{"-human-capital-priorities-", "-human-capital-priority-"}},
-	{drawwatch.StreamFSSW, "Express Entry French-Speaking Skilled Worker stream", true,
-		[]string{"french-speaking skilled worker", "french speaking skilled worker"},
-		[]string{"-french-speaking-skilled-worker-", "-french-speaking-"}},
-	// "skilled trades" alone is only a bare name: EJO announcements name
-	// the skilled trades occupations they target.
-	{drawwatch.StreamSkilledTrades, "Express Entry Skilled Trades stream", true,
-		[]string{"express entry skilled trades", "skilled trades stream", "skilled trades (express entry) stream"},
-		[]string{"-skilled-trades-", "-skilled-trade-"}},
-	{drawwatch.StreamEJOForeignWorker, "Employer Job Offer: Foreign Worker stream", false,
-		[]string{"foreign worker"},
-		[]string{"-foreign-worker-"}},
-	{drawwatch.StreamEJOInternationalStudent, "Employer Job Offer: International Student stream", false,
-		[]string{"international student"},
-		[]string{"-international-student-"}},
-	{drawwatch.StreamEJOInDemandSkills, "Employer Job Offer: In-Demand Skills stream", false,
-		[]string{"in-demand", "in demand"},
-		[]string{"-in-demand-skills-", "-in-demand-skill-"}},
-	{drawwatch.StreamMastersGraduate, "Masters Graduate stream", false,
-		[]string{"masters graduate", "master graduate", "masters and phd graduate", "masters and ph.d. graduate"},
-		[]string{"-masters-graduate-", "-master-s-graduate-", "-masters-graduates-"}},
-	{drawwatch.StreamPhDGraduate, "PhD Graduate stream", false,
-		[]string{"phd graduate", "ph.d. graduate"},
-		[]string{"-phd-graduate-", "-ph-d-graduate-", "-phd-graduates-"}},
-	{drawwatch.StreamEntrepreneur, "Entrepreneur stream", false,
-		[]string{"entrepreneur"},
-		[]string{"-entrepreneur-"}},
-}
-
-func streamBySlug(slug drawwatch.Stream) (streamInfo, bool) {
-	for _, s := range streams {
-		if s.slug == slug {
-			return s, true
-		}
-	}
-	return streamInfo{}, false
-}
-
 // StreamOf maps a stream name as the pages write it ("Human Capital
 // Priorities", "Employer Job Offer: Foreign Worker stream", "Skilled Trades
 // (Express Entry)", a table heading's "Master's Graduate") to its slug. ok
@@ -687,19 +637,13 @@ func StreamOf(name string) (drawwatch.Stream, bool) {
 // StreamName is the display name of a stream slug ("Express Entry Human
 // Capital Priorities stream"), or the slug itself when unknown.
 func StreamName(slug drawwatch.Stream) string {
-	if s, ok := streamBySlug(slug); ok {
-		return s.name
-	}
-	return string(slug)
+	return slug.Name()
 }
 
 // InvitationKind returns what a draw of the stream issues and how it is
 // scored: NOI and CRS for the Express Entry streams, ITA and EOI otherwise.
 func InvitationKind(slug drawwatch.Stream) (invitation, scoreKind string) {
-	if s, ok := streamBySlug(slug); ok && s.expressEntry {
-		return drawwatch.InvitationNOI, drawwatch.ScoreCRS
-	}
-	return drawwatch.InvitationITA, drawwatch.ScoreEOI
+	return slug.Kinds()
 }
 
 // findStreams returns the streams s names, in the order they first appear.
@@ -721,10 +665,10 @@ func streamsIn(text string, bare bool, index func(s, key string) int) []drawwatc
 		slug drawwatch.Stream
 	}
 	var hits []hit
-	for _, st := range streams {
-		keys := st.keys
+	for _, st := range drawwatch.Streams {
+		keys := st.Keys
 		if bare {
-			keys = st.bare
+			keys = st.Bare
 		}
 		at := -1
 		for _, k := range keys {
@@ -733,7 +677,7 @@ func streamsIn(text string, bare bool, index func(s, key string) int) []drawwatc
 			}
 		}
 		if at >= 0 {
-			hits = append(hits, hit{at, st.slug})
+			hits = append(hits, hit{at, st.Slug})
 		}
 	}
 	// insertion sort: at most nine hits

@@ -185,6 +185,9 @@ func (r *Runner) runSource(ctx context.Context, fetcher Fetcher, src config.Sour
 		r.saveFetch(ctx, src, sr, dropValidators(res), dryRun)
 		return sr
 	}
+	for _, w := range page.Warnings {
+		slog.WarnContext(ctx, "parser warning", "source", src.Name, "url", pageURL, "warning", w)
+	}
 	sr.Announcements = len(page.Announcements)
 	for _, a := range page.Announcements {
 		sr.Draws += len(a.Draws)

@@ -32,25 +32,8 @@ const (
 	chartLimit = 5000
 )
 
-// streamNames are display names for the stream slugs; the form offers
-// them all so a filter can be set before a stream's first draw is stored.
-var streamNames = map[drawwatch.Stream]string{
-	drawwatch.StreamHCP:                     "Human Capital Priorities",
-	drawwatch.StreamFSSW:                    "French-Speaking Skilled Worker",
-	drawwatch.StreamSkilledTrades:           "Skilled Trades",
-	drawwatch.StreamEJOForeignWorker:        "Employer Job Offer: Foreign Worker",
-	drawwatch.StreamEJOInternationalStudent: "Employer Job Offer: International Student",
-	drawwatch.StreamEJOInDemandSkills:       "Employer Job Offer: In-Demand Skills",
-	drawwatch.StreamMastersGraduate:         "Masters Graduate",
-	drawwatch.StreamPhDGraduate:             "PhD Graduate",
-	drawwatch.StreamEntrepreneur:            "Entrepreneur",
-}
-
 func streamName(s drawwatch.Stream) string {
-	if n, ok := streamNames[s]; ok {
-		return n
-	}
-	return string(s)
+	return s.Label()
 }
 
 var (
@@ -202,9 +185,11 @@ func (s *Server) buildStatus(ctx context.Context, r *http.Request) (statusPage, 
 }
 
 func sortedStreams() []drawwatch.Stream {
-	out := make([]drawwatch.Stream, 0, len(streamNames))
-	for st := range streamNames {
-		out = append(out, st)
+	// the form offers every stream so a filter can be set before a
+	// stream's first draw is stored
+	out := make([]drawwatch.Stream, 0, len(drawwatch.Streams))
+	for _, st := range drawwatch.Streams {
+		out = append(out, st.Slug)
 	}
 	sort.Slice(out, func(i, j int) bool { return streamName(out[i]) < streamName(out[j]) })
 	return out
@@ -296,7 +281,7 @@ func drawRows(draws []store.StoredDraw) []drawRow {
 		// ("Express Entry Human Capital Priorities stream"), so that rows
 		// of one stream read alike across years.
 		name := streamName(d.Stream)
-		if _, known := streamNames[d.Stream]; !known && d.StreamName != "" {
+		if _, known := drawwatch.LookupStream(d.Stream); !known && d.StreamName != "" {
 			name = d.StreamName
 		}
 		row := drawRow{

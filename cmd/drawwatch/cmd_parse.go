@@ -56,6 +56,9 @@ func cmdParse(ctx context.Context, env *cliEnv, args []string) int {
 	if page.Truncated {
 		env.errorf("warning: %s is truncated; only the complete announcements before the cut were read", src)
 	}
+	for _, w := range page.Warnings {
+		env.errorf("warning: %s: %s", src, w)
+	}
 	if *asJSON {
 		enc := json.NewEncoder(env.stdout)
 		enc.SetIndent("", "  ")
