@@ -2,70 +2,14 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/drawwatch/drawwatch"
 )
-
-func TestTryLockTwoHandles(t *testing.T) {
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "drawwatch.db")
-	a, b := openAt(t, path), openAt(t, path)
-	clock := spring2024
-	a.now = func() time.Time { return clock }
-	b.now = func() time.Time { return clock }
-	const stale = 10 * time.Minute
-
-	unlockA, err := a.TryLock(ctx, "daemon-a", stale)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = b.TryLock(ctx, "daemon-b", stale)
-	if !errors.Is(err, ErrLocked) || !strings.Contains(err.Error(), "daemon-a") || !strings.Contains(err.Error(), "2024-02-20T12:00:00Z") {
-		t.Fatalf("second TryLock: %v, want ErrLocked naming daemon-a and since when", err)
-	}
-
-	// A heartbeat keeps it alive past staleAfter from acquisition.
-	clock = clock.Add(8 * time.Minute)
-	if err := a.Heartbeat(ctx, "daemon-a"); err != nil {
-		t.Fatal(err)
-	}
-	clock = clock.Add(8 * time.Minute)
-	if _, err := b.TryLock(ctx, "daemon-b", stale); !errors.Is(err, ErrLocked) {
-		t.Fatalf("TryLock with fresh heartbeat: %v, want ErrLocked", err)
-	}
-
-	// Silence past staleAfter: taken over.
-	clock = clock.Add(stale)
-	unlockB, err := b.TryLock(ctx, "daemon-b", stale)
-	if err != nil {
-		t.Fatalf("stale lock not taken over: %v", err)
-	}
-	if err := a.Heartbeat(ctx, "daemon-a"); !errors.Is(err, ErrLocked) {
-		t.Errorf("heartbeat of the lost lock: %v, want ErrLocked", err)
-	}
-	// The old holder's unlock must not release the new holder's lock.
-	if err := unlockA(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := a.TryLock(ctx, "daemon-a", stale); !errors.Is(err, ErrLocked) {
-		t.Errorf("after stale unlock: %v, want still locked by daemon-b", err)
-	}
-	if err := unlockB(ctx); err != nil {
-		t.Fatal(err)
-	}
-	unlockA, err = a.TryLock(ctx, "daemon-a", stale)
-	if err != nil {
-		t.Fatalf("after release: %v", err)
-	}
-	unlockA(ctx)
-}
 
 func TestConcurrentApplyTwoHandles(t *testing.T) {
 	ctx := context.Background()

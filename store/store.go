@@ -48,11 +48,11 @@ type Store struct {
 
 // Open opens or creates the store at path, switches it to WAL and applies
 // any pending migrations.
-func Open(ctx context.Context, path string) (*Store, error) {
-	return open(ctx, path, defaultBusyTimeout)
+func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
+	return open(ctx, path, defaultBusyTimeout, opts...)
 }
 
-func open(ctx context.Context, path string, busy time.Duration) (*Store, error) {
+func open(ctx context.Context, path string, busy time.Duration, opts ...Option) (*Store, error) {
 	if path == "" {
 		return nil, errors.New("open store: empty path: set the store path in the configuration")
 	}
@@ -75,6 +75,9 @@ func open(ctx context.Context, path string, busy time.Duration) (*Store, error) 
 	}
 	db.SetMaxOpenConns(4)
 	s := &Store{db: db, path: path, now: time.Now}
+	for _, o := range opts {
+		o(s)
+	}
 	// Processes opening a new file at once race to switch it to WAL, and
 	// SQLite reports the loser's SQLITE_BUSY without waiting on
 	// busy_timeout: retry within the same budget before giving up.

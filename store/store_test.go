@@ -39,7 +39,7 @@ func openAt(t testing.TB, path string) *Store {
 // hashes the way the scraper does.
 func loadPage(t testing.TB, name string) *drawwatch.Page {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
+	b, err := os.ReadFile(filepath.Join("storetest", "testdata", name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,71 +179,19 @@ func TestOpenRejectsQueryInPath(t *testing.T) {
 	}
 }
 
-func TestSourceHealth(t *testing.T) {
-	ctx := context.Background()
-	s := openTest(t)
-	h, err := s.SourceHealth(ctx, "oinp-2024")
-	if err != nil || !h.Healthy || h.Source != "oinp-2024" {
-		t.Fatalf("unknown source: %+v, %v; want healthy", h, err)
-	}
-	down := SourceHealth{Source: "oinp-2024", ConsecutiveFailures: 3, LastError: "captcha", LastOK: spring2024,
-		LastChecked: spring2024.Add(time.Hour), AlertedDown: true}
-	up := SourceHealth{Source: "oinp-noi", Healthy: true, LastOK: spring2024, LastChecked: spring2024}
-	for _, h := range []SourceHealth{{Source: "oinp-2024", Healthy: true}, down, up} {
-		if err := s.SaveSourceHealth(ctx, h); err != nil {
-			t.Fatal(err)
-		}
-	}
-	got, err := s.SourceHealths(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(got) != 2 || !equalHealth(got[0], down) || !equalHealth(got[1], up) {
-		t.Errorf("SourceHealths = %+v, want [%+v %+v]", got, down, up)
-	}
-}
 
-func equalHealth(a, b SourceHealth) bool {
-	return a.Source == b.Source && a.Healthy == b.Healthy && a.ConsecutiveFailures == b.ConsecutiveFailures &&
-		a.LastError == b.LastError && a.LastOK.Equal(b.LastOK) && a.LastChecked.Equal(b.LastChecked) && a.AlertedDown == b.AlertedDown
-}
-
-func TestFetchLog(t *testing.T) {
-	ctx := context.Background()
+// The conformance suite cannot see last_seen: a re-applied unchanged page
+// refreshes it.
+func TestApplyReapplyRefreshesLastSeen(t *testing.T) {
 	s := openTest(t)
-	const u = "https://www.ontario.ca/page/2024-ontario-immigrant-nominee-program-updates"
-	if _, ok, err := s.LastFetch(ctx, u); ok || err != nil {
-		t.Fatalf("LastFetch on empty log = %v, %v", ok, err)
-	}
-	at := spring2024
-	records := []FetchRecord{
-		{Outcome: OutcomeFetched, Status: 200, ETag: `"v1"`, LastModified: "Mon, 19 Feb 2024 10:00:00 GMT", Announcements: 120, Draws: 90},
-		{Outcome: OutcomeNotModified, Status: 304, NotModified: true},
-		{Outcome: OutcomeFetched, Status: 200, ETag: `"v2"`, Announcements: 121, Draws: 91},
-		{Outcome: OutcomeSuspect, Status: 200, Announcements: 0, ETag: `"captcha"`},
-		{Outcome: OutcomeFailed, Status: 503, Err: "503 Service Unavailable"},
-	}
-	for i, r := range records {
-		r.Source, r.URL, r.At, r.Duration, r.Bytes = "oinp-2024", u, at.Add(time.Duration(i)*time.Hour), 150*time.Millisecond, 1000
-		if err := s.SaveFetch(ctx, r); err != nil {
-			t.Fatal(err)
-		}
-	}
-	last, ok, err := s.LastFetch(ctx, u)
-	if err != nil || !ok {
-		t.Fatalf("LastFetch: %v %v", ok, err)
-	}
-	if last.Outcome != OutcomeFailed || last.Status != 503 || last.Err == "" || !last.At.Equal(at.Add(4*time.Hour)) || last.Duration != 150*time.Millisecond {
-		t.Errorf("LastFetch = %+v, want the failed fetch", last)
-	}
-	if last.ETag != `"v2"` || last.LastModified != "" {
-		t.Errorf("LastFetch validators = %q %q, want those of the last successful fetch", last.ETag, last.LastModified)
-	}
-	n, ok, err := s.LastAnnouncementCount(ctx, u)
-	if err != nil || !ok || n != 121 {
-		t.Errorf("LastAnnouncementCount = %d %v %v, want 121", n, ok, err)
-	}
-	if e, lm, err := s.Validators(ctx, "https://other.example/"); e != "" || lm != "" || err != nil {
-		t.Errorf("Validators of unknown URL = %q %q %v", e, lm, err)
+	page := loadPage(t, "updates-2024.json")
+	opt := ApplyOptions{Now: spring2024, BacklogDays: 365, Route: toAll("slack")}
+	mustApply(t, s, page, opt)
+	opt.Now = spring2024.Add(2 * time.Hour)
+	mustApply(t, s, page, opt)
+	var lastSeen int64
+	s.db.QueryRow(`SELECT last_seen FROM announcements WHERE ann_id = 'february6-0'`).Scan(&lastSeen)
+	if !fromNanos(lastSeen).Equal(opt.Now) {
+		t.Errorf("last_seen = %v, want %v", fromNanos(lastSeen), opt.Now)
 	}
 }

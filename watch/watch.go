@@ -39,10 +39,21 @@ type Metrics interface {
 	Changes(changeType string, n int)
 }
 
+// Store is what a pass needs from the store backend (store.Backend has it).
+type Store interface {
+	store.Pages
+	store.FetchLog
+	store.Health
+	Enqueue(ctx context.Context, target string, ev drawwatch.Event, dedupeKey string) (id int64, queued bool, err error)
+	Counts(ctx context.Context) (announcements, draws int, err error)
+}
+
+var _ Store = store.Backend(nil)
+
 // Runner holds everything one pass needs. Build it once; RunOnce may be
 // called repeatedly (the daemon does) but never concurrently.
 type Runner struct {
-	Store *store.Store
+	Store Store
 	// NewFetcher is called once per run: a fetcher caches robots.txt and
 	// per-host timing, which a months-long daemon must not keep forever.
 	NewFetcher  func() Fetcher

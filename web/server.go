@@ -13,8 +13,8 @@ import (
 	"github.com/drawwatch/drawwatch/store"
 )
 
-// Data is what the endpoint reads from the store. *store.Store satisfies
-// it; tests may pass the real store opened on a temporary file.
+// Data is what the endpoint reads from the store. Every store.Backend
+// satisfies it; tests may pass the real store opened on a temporary file.
 type Data interface {
 	Draws(ctx context.Context, f store.DrawFilter) ([]store.StoredDraw, error)
 	SourceHealths(ctx context.Context) ([]store.SourceHealth, error)
@@ -23,7 +23,7 @@ type Data interface {
 	Counts(ctx context.Context) (announcements, draws int, err error)
 }
 
-var _ Data = (*store.Store)(nil)
+var _ Data = store.Backend(nil)
 
 // SourceInfo names one watched page for display on the status page.
 type SourceInfo struct {

@@ -1,29 +1,26 @@
-package store
+package storetest
 
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/drawwatch/drawwatch"
+	"github.com/drawwatch/drawwatch/store"
 )
 
-func TestOutboxSurvivesCrash(t *testing.T) {
+func testOutboxSurvivesReopen(t *testing.T, f Factory) {
 	// Alerts are committed with the change: a process that dies right
 	// after Apply, before any delivery, finds them pending on restart.
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "drawwatch.db")
-	s, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res := mustApply(t, s, loadPage(t, "updates-2024.json"), ApplyOptions{Now: spring2024, BacklogDays: 365, Route: toAll("slack")})
+	open := f(t)
+	s := open(t, time.Now)
+	res := MustApply(t, s, LoadPage(t, "updates-2024.json"), store.ApplyOptions{Now: Spring2024, BacklogDays: 365, Route: ToAll("slack")})
 	s.Close() // no delivery happened
 
-	s = openAt(t, path)
-	due, err := s.DueAlerts(ctx, spring2024, 0)
+	s = open(t, time.Now)
+	due, err := s.DueAlerts(ctx, Spring2024, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,7 +28,7 @@ func TestOutboxSurvivesCrash(t *testing.T) {
 		t.Fatalf("pending after reopen = %d, want %d", len(due), res.Alerts)
 	}
 	for _, a := range due {
-		if a.Status != drawwatch.AlertPending || a.Event.Announcement == nil || a.Target != "slack" || !a.CreatedAt.Equal(spring2024) {
+		if a.Status != drawwatch.AlertPending || a.Event.Announcement == nil || a.Target != "slack" || !a.CreatedAt.Equal(Spring2024) {
 			t.Errorf("alert %+v: want a pending slack alert with its announcement", a)
 		}
 	}
@@ -40,11 +37,10 @@ func TestOutboxSurvivesCrash(t *testing.T) {
 	}
 }
 
-func TestOutboxLifecycle(t *testing.T) {
+func testOutboxLifecycle(t *testing.T, f Factory) {
 	ctx := context.Background()
-	s := openTest(t)
-	clock := spring2024
-	s.now = func() time.Time { return clock }
+	clock := Spring2024
+	s := f(t)(t, func() time.Time { return clock })
 	ev := drawwatch.Event{Type: drawwatch.EventTest, Message: "test alert", DetectedAt: clock}
 
 	if _, ok, err := s.NextDue(ctx); ok || err != nil {
@@ -73,9 +69,9 @@ func TestOutboxLifecycle(t *testing.T) {
 		{"retry due", func() error { return nil }, clock.Add(time.Hour), []int64{id1, id2}, nil},
 		{"sent", func() error { return s.MarkSent(ctx, id2, "", clock) }, clock.Add(time.Hour), []int64{id1}, nil},
 		{"dead", func() error { return s.MarkDead(ctx, id1, "invalid webhook") }, clock.Add(time.Hour), nil, nil},
-		{"retry of dead refused", func() error { return s.MarkRetry(ctx, id1, "x", clock) }, clock.Add(time.Hour), nil, ErrNotFound},
-		{"requeue sent refused", func() error { return s.Requeue(ctx, id2) }, clock.Add(time.Hour), nil, ErrNotFound},
-		{"requeue unknown", func() error { return s.Requeue(ctx, 999) }, clock.Add(time.Hour), nil, ErrNotFound},
+		{"retry of dead refused", func() error { return s.MarkRetry(ctx, id1, "x", clock) }, clock.Add(time.Hour), nil, store.ErrNotFound},
+		{"requeue sent refused", func() error { return s.Requeue(ctx, id2) }, clock.Add(time.Hour), nil, store.ErrNotFound},
+		{"requeue unknown", func() error { return s.Requeue(ctx, 999) }, clock.Add(time.Hour), nil, store.ErrNotFound},
 		{"requeue dead", func() error { return s.Requeue(ctx, id1) }, clock, []int64{id1}, nil},
 		{"dead again", func() error { return s.MarkDead(ctx, id1, "invalid webhook") }, clock, nil, nil},
 		{"requeue all", func() error {
@@ -115,12 +111,12 @@ func TestOutboxLifecycle(t *testing.T) {
 	}
 }
 
-func TestOutboxThreadRefAndPrevious(t *testing.T) {
+func testOutboxThreadRefAndPrevious(t *testing.T, f Factory) {
 	ctx := context.Background()
-	s := openTest(t)
-	opt := ApplyOptions{Now: spring2024, BacklogDays: 365, Route: toAll("slack", "email")}
-	mustApply(t, s, loadPage(t, "noi-2024.json"), opt)
-	mustApply(t, s, loadPage(t, "updates-2024.json"), opt)
+	s := openNew(t, f)
+	opt := store.ApplyOptions{Now: Spring2024, BacklogDays: 365, Route: ToAll("slack", "email")}
+	MustApply(t, s, LoadPage(t, "noi-2024.json"), opt)
+	MustApply(t, s, LoadPage(t, "updates-2024.json"), opt)
 	due, err := s.DueAlerts(ctx, opt.Now, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -134,14 +130,14 @@ func TestOutboxThreadRefAndPrevious(t *testing.T) {
 	}
 
 	opt.Now = opt.Now.Add(time.Hour)
-	edited := loadPage(t, "updates-2024-edited.json")
+	edited := LoadPage(t, "updates-2024-edited.json")
 	// A later trades draw: its alert shows the 11 Jan draw as previous,
 	// with the table's count merged in.
 	later := drawwatch.Announcement{ID: "february20-0", Posted: "2024-02-20", Title: "Skilled Trades draw", Kind: drawwatch.KindDraw,
 		Text: "On February 20, 2024 ...", Draws: []drawwatch.Draw{{Stream: drawwatch.StreamSkilledTrades, Date: "2024-02-20"}}}
 	later.Hash = drawwatch.ContentHash(later.Text)
 	edited.Announcements = append(edited.Announcements, later)
-	if res := mustApply(t, s, edited, opt); res.Alerts != 4 {
+	if res := MustApply(t, s, edited, opt); res.Alerts != 4 {
 		t.Fatalf("alerts = %d, want 2 events x 2 targets", res.Alerts)
 	}
 

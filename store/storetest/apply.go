@@ -1,4 +1,4 @@
-package store
+package storetest
 
 import (
 	"context"
@@ -8,36 +8,17 @@ import (
 	"time"
 
 	"github.com/drawwatch/drawwatch"
+	"github.com/drawwatch/drawwatch/store"
 	"github.com/google/go-cmp/cmp"
 )
 
-func changeIDs(res Result) map[drawwatch.ChangeType][]string {
-	out := map[drawwatch.ChangeType][]string{}
-	for _, c := range res.Changes {
-		out[c.Type] = append(out[c.Type], c.Announcement.ID)
-	}
-	for _, ids := range out {
-		slices.Sort(ids)
-	}
-	return out
-}
-
-func outboxCount(t testing.TB, s *Store) int {
-	t.Helper()
-	var n int
-	if err := s.db.QueryRow(`SELECT COUNT(*) FROM outbox`).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
-
-func TestApplyNewAndReapply(t *testing.T) {
+func testApplyNewAndReapply(t *testing.T, f Factory) {
 	ctx := context.Background()
-	s := openTest(t)
-	page := loadPage(t, "updates-2024.json")
-	opt := ApplyOptions{Source: "oinp-2024", Now: spring2024, BacklogDays: 365, Route: toAll("slack", "email")}
+	s := openNew(t, f)
+	page := LoadPage(t, "updates-2024.json")
+	opt := store.ApplyOptions{Source: "oinp-2024", Now: Spring2024, BacklogDays: 365, Route: ToAll("slack", "email")}
 
-	res := mustApply(t, s, page, opt)
+	res := MustApply(t, s, page, opt)
 	want := map[drawwatch.ChangeType][]string{drawwatch.ChangeNew: {"february5-0", "february6-0", "february8-0", "january11-0"}}
 	if diff := cmp.Diff(want, changeIDs(res)); diff != "" {
 		t.Errorf("first apply changes (-want +got):\n%s", diff)
@@ -58,21 +39,22 @@ func TestApplyNewAndReapply(t *testing.T) {
 	}
 
 	for i := range 2 { // re-apply, also later: nothing new, nothing queued
-		opt.Now = spring2024.Add(time.Duration(i+1) * time.Hour)
-		res = mustApply(t, s, page, opt)
+		opt.Now = Spring2024.Add(time.Duration(i+1) * time.Hour)
+		res = MustApply(t, s, page, opt)
 		if len(res.Changes) != 0 || res.Alerts != 0 || outboxCount(t, s) != 8 {
 			t.Errorf("re-apply #%d: %d changes, %d alerts, %d outbox rows; want 0, 0, 8", i, len(res.Changes), res.Alerts, outboxCount(t, s))
 		}
 	}
-	var versions int
-	s.db.QueryRow(`SELECT COUNT(*) FROM announcement_versions`).Scan(&versions)
-	if versions != 4 {
-		t.Errorf("announcement_versions = %d, want 4 (one per announcement)", versions)
+	versions := 0
+	for _, id := range want[drawwatch.ChangeNew] {
+		hist, err := s.History(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		versions += len(hist)
 	}
-	var lastSeen int64
-	s.db.QueryRow(`SELECT last_seen FROM announcements WHERE ann_id = 'february6-0'`).Scan(&lastSeen)
-	if !fromNanos(lastSeen).Equal(opt.Now) {
-		t.Errorf("last_seen = %v, want %v", fromNanos(lastSeen), opt.Now)
+	if versions != 4 {
+		t.Errorf("announcement versions = %d, want 4 (one per announcement)", versions)
 	}
 	na, nd, err := s.Counts(ctx)
 	if err != nil || na != 4 || nd != 3 {
@@ -80,15 +62,15 @@ func TestApplyNewAndReapply(t *testing.T) {
 	}
 }
 
-func TestApplyEditedCopy(t *testing.T) {
+func testApplyEditedCopy(t *testing.T, f Factory) {
 	ctx := context.Background()
-	s := openTest(t)
-	opt := ApplyOptions{Source: "oinp-2024", Now: spring2024, BacklogDays: 365, Route: toAll("slack")}
-	mustApply(t, s, loadPage(t, "updates-2024.json"), opt)
+	s := openNew(t, f)
+	opt := store.ApplyOptions{Source: "oinp-2024", Now: Spring2024, BacklogDays: 365, Route: ToAll("slack")}
+	MustApply(t, s, LoadPage(t, "updates-2024.json"), opt)
 
-	opt.Now = spring2024.Add(24 * time.Hour)
-	edited := loadPage(t, "updates-2024-edited.json")
-	res := mustApply(t, s, edited, opt)
+	opt.Now = Spring2024.Add(24 * time.Hour)
+	edited := LoadPage(t, "updates-2024-edited.json")
+	res := MustApply(t, s, edited, opt)
 	if len(res.Changes) != 1 || res.Changes[0].Type != drawwatch.ChangeChanged || res.Changes[0].Announcement.ID != "february6-0" {
 		t.Fatalf("changes = %+v, want one change of february6-0", changeIDs(res))
 	}
@@ -121,7 +103,7 @@ func TestApplyEditedCopy(t *testing.T) {
 		len(hist[1].Announcement.Draws[0].NOCs) != 42 || !hist[1].SeenAt.Equal(opt.Now) {
 		t.Errorf("History = %d versions (fields %v), want 2 with the edit last", len(hist), hist)
 	}
-	ds, err := s.Draws(ctx, DrawFilter{Stream: "hcp", Since: "2024-02-06", Limit: 1})
+	ds, err := s.Draws(ctx, store.DrawFilter{Stream: "hcp", Since: "2024-02-06", Limit: 1})
 	if err != nil || len(ds) != 1 {
 		t.Fatalf("Draws = %v, %v", ds, err)
 	}
@@ -129,13 +111,13 @@ func TestApplyEditedCopy(t *testing.T) {
 	if ds[0].Date != "2024-02-08" {
 		t.Errorf("newest hcp draw = %s, want 2024-02-08", ds[0].Date)
 	}
-	if _, err := s.History(ctx, "no-such-announcement"); !errors.Is(err, ErrNotFound) {
-		t.Errorf("History of unknown id: %v, want ErrNotFound", err)
+	if _, err := s.History(ctx, "no-such-announcement"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("History of unknown id: %v, want store.ErrNotFound", err)
 	}
 }
 
-func TestApplyTextOnlyAndTitleEdits(t *testing.T) {
-	base := loadPage(t, "updates-2024.json")
+func testApplyTextOnlyAndTitleEdits(t *testing.T, f Factory) {
+	base := LoadPage(t, "updates-2024.json")
 	tests := []struct {
 		name string
 		edit func(a *drawwatch.Announcement)
@@ -157,14 +139,14 @@ func TestApplyTextOnlyAndTitleEdits(t *testing.T) {
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := openTest(t)
-			opt := ApplyOptions{Now: spring2024, BacklogDays: 365}
-			mustApply(t, s, base, opt)
-			page := loadPage(t, "updates-2024.json")
+			s := openNew(t, f)
+			opt := store.ApplyOptions{Now: Spring2024, BacklogDays: 365}
+			MustApply(t, s, base, opt)
+			page := LoadPage(t, "updates-2024.json")
 			a := &page.Announcements[2]
 			tt.edit(a)
 			a.Hash = drawwatch.ContentHash(a.Text)
-			res := mustApply(t, s, page, opt)
+			res := MustApply(t, s, page, opt)
 			if len(res.Changes) != 1 || res.Changes[0].Type != drawwatch.ChangeChanged {
 				t.Fatalf("changes = %v, want one changed", changeIDs(res))
 			}
@@ -175,25 +157,25 @@ func TestApplyTextOnlyAndTitleEdits(t *testing.T) {
 	}
 }
 
-func TestApplyFirstRunBacklog(t *testing.T) {
+func testApplyFirstRunBacklog(t *testing.T, f Factory) {
 	tests := []struct {
 		name    string
 		now     time.Time
 		backlog int
 		wantNew []string
 	}{
-		{"window covers all", spring2024, 60, []string{"february5-0", "february6-0", "february8-0", "january11-0"}},
-		{"window covers february", spring2024, 15, []string{"february5-0", "february6-0", "february8-0"}},
-		{"window from feb 6", spring2024, 14, []string{"february6-0", "february8-0"}},
-		{"window too short", spring2024, 3, nil},
-		{"read a year later", spring2024.AddDate(1, 0, 0), 30, nil},
+		{"window covers all", Spring2024, 60, []string{"february5-0", "february6-0", "february8-0", "january11-0"}},
+		{"window covers february", Spring2024, 15, []string{"february5-0", "february6-0", "february8-0"}},
+		{"window from feb 6", Spring2024, 14, []string{"february6-0", "february8-0"}},
+		{"window too short", Spring2024, 3, nil},
+		{"read a year later", Spring2024.AddDate(1, 0, 0), 30, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ctx := context.Background()
-			s := openTest(t)
-			res := mustApply(t, s, loadPage(t, "updates-2024.json"),
-				ApplyOptions{Now: tt.now, BacklogDays: tt.backlog, Route: toAll("slack")})
+			s := openNew(t, f)
+			res := MustApply(t, s, LoadPage(t, "updates-2024.json"),
+				store.ApplyOptions{Now: tt.now, BacklogDays: tt.backlog, Route: ToAll("slack")})
 			if diff := cmp.Diff(tt.wantNew, changeIDs(res)[drawwatch.ChangeNew]); diff != "" {
 				t.Errorf("new (-want +got):\n%s", diff)
 			}
@@ -205,12 +187,12 @@ func TestApplyFirstRunBacklog(t *testing.T) {
 				t.Errorf("stored announcements = %d, want 4", na)
 			}
 			// After the first run, a new announcement is news whatever its date.
-			page := loadPage(t, "updates-2024.json")
+			page := LoadPage(t, "updates-2024.json")
 			old := page.Announcements[3]
 			old.ID, old.Posted, old.Text = "january4-0", "2024-01-04", old.Text+" (late addition)"
 			old.Hash = drawwatch.ContentHash(old.Text)
 			page.Announcements = append(page.Announcements, old)
-			res = mustApply(t, s, page, ApplyOptions{Now: tt.now.Add(time.Hour), BacklogDays: tt.backlog, Route: toAll("slack")})
+			res = MustApply(t, s, page, store.ApplyOptions{Now: tt.now.Add(time.Hour), BacklogDays: tt.backlog, Route: ToAll("slack")})
 			if diff := cmp.Diff([]string{"january4-0"}, changeIDs(res)[drawwatch.ChangeNew]); diff != "" || res.Alerts != 1 {
 				t.Errorf("second run new (-want +got):\n%s alerts=%d", diff, res.Alerts)
 			}
@@ -218,18 +200,18 @@ func TestApplyFirstRunBacklog(t *testing.T) {
 	}
 }
 
-func TestApplyRemovedAndReappearing(t *testing.T) {
+func testApplyRemovedAndReappearing(t *testing.T, f Factory) {
 	ctx := context.Background()
-	s := openTest(t)
-	opt := ApplyOptions{Now: spring2024, BacklogDays: 365, Route: toAll("slack")}
-	full := loadPage(t, "updates-2024.json")
-	mustApply(t, s, full, opt)
+	s := openNew(t, f)
+	opt := store.ApplyOptions{Now: Spring2024, BacklogDays: 365, Route: ToAll("slack")}
+	full := LoadPage(t, "updates-2024.json")
+	MustApply(t, s, full, opt)
 	queued := outboxCount(t, s)
 
-	without := loadPage(t, "updates-2024.json")
+	without := LoadPage(t, "updates-2024.json")
 	without.Announcements = slices.Delete(without.Announcements, 1, 2) // drop february6-0
 	opt.Now = opt.Now.Add(time.Hour)
-	res := mustApply(t, s, without, opt)
+	res := MustApply(t, s, without, opt)
 	if diff := cmp.Diff(map[drawwatch.ChangeType][]string{drawwatch.ChangeRemoved: {"february6-0"}}, changeIDs(res)); diff != "" {
 		t.Errorf("changes (-want +got):\n%s", diff)
 	}
@@ -239,58 +221,55 @@ func TestApplyRemovedAndReappearing(t *testing.T) {
 	if res.Alerts != 0 || outboxCount(t, s) != queued {
 		t.Errorf("removal queued alerts: %d", res.Alerts)
 	}
-	ds, _ := s.Draws(ctx, DrawFilter{Stream: "hcp"})
+	ds, _ := s.Draws(ctx, store.DrawFilter{Stream: "hcp"})
 	if len(ds) != 1 {
 		t.Errorf("draws without removed = %d, want 1", len(ds))
 	}
-	ds, _ = s.Draws(ctx, DrawFilter{Stream: "hcp", IncludeRemoved: true})
+	ds, _ = s.Draws(ctx, store.DrawFilter{Stream: "hcp", IncludeRemoved: true})
 	if len(ds) != 2 || !ds[1].Removed {
 		t.Errorf("draws with removed = %+v, want 2, the 6 Feb one removed", ds)
 	}
 	// Never deleted; applying the page without it again changes nothing.
-	if res := mustApply(t, s, without, opt); len(res.Changes) != 0 {
+	if res := MustApply(t, s, without, opt); len(res.Changes) != 0 {
 		t.Errorf("second apply without it: %v", changeIDs(res))
 	}
 
 	opt.Now = opt.Now.Add(time.Hour)
-	res = mustApply(t, s, full, opt)
+	res = MustApply(t, s, full, opt)
 	if len(res.Changes) != 1 || res.Changes[0].Type != drawwatch.ChangeChanged || res.Changes[0].Fields[0].Field != "removed" {
 		t.Errorf("reappearing: %+v, want one change of field removed", res.Changes)
 	}
 	if res.Alerts != 0 {
 		t.Errorf("reappearing unchanged queued %d alerts", res.Alerts)
 	}
-	var removed int
-	s.db.QueryRow(`SELECT COUNT(*) FROM announcements WHERE removed_at IS NOT NULL`).Scan(&removed)
-	if removed != 0 {
+	if removed := removedCount(t, s, 4); removed != 0 {
 		t.Errorf("%d announcements still marked removed", removed)
 	}
 }
 
-func TestApplySuspectAndTruncatedPages(t *testing.T) {
+func testApplySuspectAndTruncatedPages(t *testing.T, f Factory) {
 	tests := []struct {
 		name      string
 		page      func(*drawwatch.Page)
 		wantErr   error
 		wantNoRem bool
 	}{
-		{"zero announcements", func(p *drawwatch.Page) { p.Announcements = nil }, ErrSuspectPage, true},
+		{"zero announcements", func(p *drawwatch.Page) { p.Announcements = nil }, store.ErrSuspectPage, true},
 		{"truncated", func(p *drawwatch.Page) { p.Announcements, p.Truncated = p.Announcements[:1], true }, nil, true},
 		{"shorter, complete", func(p *drawwatch.Page) { p.Announcements = p.Announcements[:1] }, nil, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := openTest(t)
-			opt := ApplyOptions{Now: spring2024, BacklogDays: 365}
-			mustApply(t, s, loadPage(t, "updates-2024.json"), opt)
-			p := loadPage(t, "updates-2024.json")
+			s := openNew(t, f)
+			opt := store.ApplyOptions{Now: Spring2024, BacklogDays: 365}
+			MustApply(t, s, LoadPage(t, "updates-2024.json"), opt)
+			p := LoadPage(t, "updates-2024.json")
 			tt.page(p)
 			res, err := s.Apply(context.Background(), p, opt)
 			if !errors.Is(err, tt.wantErr) {
 				t.Fatalf("err = %v, want %v", err, tt.wantErr)
 			}
-			var removed int
-			s.db.QueryRow(`SELECT COUNT(*) FROM announcements WHERE removed_at IS NOT NULL`).Scan(&removed)
+			removed := removedCount(t, s, 4)
 			if tt.wantNoRem && (removed != 0 || len(res.Changes) != 0) {
 				t.Errorf("removed %d announcements, changes %v; want none", removed, changeIDs(res))
 			}
@@ -300,15 +279,15 @@ func TestApplySuspectAndTruncatedPages(t *testing.T) {
 		})
 	}
 	// A page never seen before may well be empty.
-	s := openTest(t)
-	if _, err := s.Apply(context.Background(), &drawwatch.Page{Kind: drawwatch.PageUpdates, URL: "https://www.ontario.ca/page/2027"}, ApplyOptions{}); err != nil {
+	s := openNew(t, f)
+	if _, err := s.Apply(context.Background(), &drawwatch.Page{Kind: drawwatch.PageUpdates, URL: "https://www.ontario.ca/page/2027"}, store.ApplyOptions{}); err != nil {
 		t.Errorf("empty new page: %v", err)
 	}
 }
 
-func TestApplyDryRun(t *testing.T) {
-	s := openTest(t)
-	res := mustApply(t, s, loadPage(t, "updates-2024.json"), ApplyOptions{Now: spring2024, BacklogDays: 365, Route: toAll("slack"), DryRun: true})
+func testApplyDryRun(t *testing.T, f Factory) {
+	s := openNew(t, f)
+	res := MustApply(t, s, LoadPage(t, "updates-2024.json"), store.ApplyOptions{Now: Spring2024, BacklogDays: 365, Route: ToAll("slack"), DryRun: true})
 	if len(res.Changes) != 4 || res.Alerts != 4 {
 		t.Errorf("dry run reported %d changes, %d alerts; want 4, 4", len(res.Changes), res.Alerts)
 	}
@@ -317,41 +296,41 @@ func TestApplyDryRun(t *testing.T) {
 	}
 }
 
-func TestApplyDuplicateIDs(t *testing.T) {
-	s := openTest(t)
-	p := loadPage(t, "updates-2024.json")
+func testApplyDuplicateIDs(t *testing.T, f Factory) {
+	s := openNew(t, f)
+	p := LoadPage(t, "updates-2024.json")
 	dup := p.Announcements[0]
 	dup.Text += " again"
 	dup.Hash = drawwatch.ContentHash(dup.Text)
 	p.Announcements = append(p.Announcements, dup)
-	res := mustApply(t, s, p, ApplyOptions{Now: spring2024, BacklogDays: 365})
+	res := MustApply(t, s, p, store.ApplyOptions{Now: Spring2024, BacklogDays: 365})
 	want := []string{"february5-0", "february6-0", "february8-0", "february8-0-2", "january11-0"}
 	if diff := cmp.Diff(want, changeIDs(res)[drawwatch.ChangeNew]); diff != "" {
 		t.Errorf("ids (-want +got):\n%s", diff)
 	}
 }
 
-func TestDrawsFilter(t *testing.T) {
+func testDrawsFilter(t *testing.T, f Factory) {
 	ctx := context.Background()
-	s := openTest(t)
-	opt := ApplyOptions{Now: spring2024, BacklogDays: 365}
-	mustApply(t, s, loadPage(t, "updates-2024.json"), opt)
-	mustApply(t, s, loadPage(t, "noi-2024.json"), opt)
+	s := openNew(t, f)
+	opt := store.ApplyOptions{Now: Spring2024, BacklogDays: 365}
+	MustApply(t, s, LoadPage(t, "updates-2024.json"), opt)
+	MustApply(t, s, LoadPage(t, "noi-2024.json"), opt)
 	tests := []struct {
 		name string
-		f    DrawFilter
+		f    store.DrawFilter
 		want []string // date|stream|announcement id
 	}{
-		{"all", DrawFilter{}, []string{"2024-02-08|hcp|february8-0", "2024-02-06|hcp|february6-0", "2024-02-05||february5-0",
+		{"all", store.DrawFilter{}, []string{"2024-02-08|hcp|february8-0", "2024-02-06|hcp|february6-0", "2024-02-05||february5-0",
 			"2024-01-18|fssw|noi-2024-01-18-fssw", "2024-01-11|skilled-trades|january11-0"}},
-		{"draws only", DrawFilter{Kind: drawwatch.KindDraw, Limit: 2}, []string{"2024-02-08|hcp|february8-0", "2024-02-06|hcp|february6-0"}},
-		{"news only", DrawFilter{Kind: drawwatch.KindNews}, []string{"2024-02-05||february5-0"}},
-		{"stream", DrawFilter{Stream: "skilled-trades"}, []string{"2024-01-11|skilled-trades|january11-0"}},
-		{"since", DrawFilter{Since: "2024-02-06"}, []string{"2024-02-08|hcp|february8-0", "2024-02-06|hcp|february6-0"}},
-		{"exact NOC", DrawFilter{NOC: "31301"}, []string{"2024-02-06|hcp|february6-0"}},
-		{"NOC prefix", DrawFilter{NOC: "72*"}, []string{"2024-01-11|skilled-trades|january11-0"}},
-		{"NOC prefix two draws", DrawFilter{NOC: "2*"}, []string{"2024-02-08|hcp|february8-0"}},
-		{"no NOC match", DrawFilter{NOC: "99999"}, nil},
+		{"draws only", store.DrawFilter{Kind: drawwatch.KindDraw, Limit: 2}, []string{"2024-02-08|hcp|february8-0", "2024-02-06|hcp|february6-0"}},
+		{"news only", store.DrawFilter{Kind: drawwatch.KindNews}, []string{"2024-02-05||february5-0"}},
+		{"stream", store.DrawFilter{Stream: "skilled-trades"}, []string{"2024-01-11|skilled-trades|january11-0"}},
+		{"since", store.DrawFilter{Since: "2024-02-06"}, []string{"2024-02-08|hcp|february8-0", "2024-02-06|hcp|february6-0"}},
+		{"exact NOC", store.DrawFilter{NOC: "31301"}, []string{"2024-02-06|hcp|february6-0"}},
+		{"NOC prefix", store.DrawFilter{NOC: "72*"}, []string{"2024-01-11|skilled-trades|january11-0"}},
+		{"NOC prefix two draws", store.DrawFilter{NOC: "2*"}, []string{"2024-02-08|hcp|february8-0"}},
+		{"no NOC match", store.DrawFilter{NOC: "99999"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
