@@ -28,4 +28,3 @@ func TestTargetWordsAndTiers(t *testing.T) {
 		}
 	}
 }
-

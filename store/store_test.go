@@ -179,7 +179,6 @@ func TestOpenRejectsQueryInPath(t *testing.T) {
 	}
 }
 
-
 // The conformance suite cannot see last_seen: a re-applied unchanged page
 // refreshes it.
 func TestApplyReapplyRefreshesLastSeen(t *testing.T) {
