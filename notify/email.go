@@ -2,6 +2,7 @@ package notify
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -135,8 +136,26 @@ func (e *Email) Name() string { return e.name }
 // MessageID is the Message-ID an alert is sent with. It depends only on
 // the alert, so a resend after a crash carries the same id and mail
 // clients can fold the duplicate.
+//
+// An alert that is not from the outbox (ID 0: `notify test`) has no
+// identity to keep across resends, so its id carries random bits: two test
+// messages sent in the same second stay two messages.
 func (e *Email) MessageID(a drawwatch.Alert) string {
+	if a.ID == 0 {
+		return fmt.Sprintf("<drawwatch.test.%d.%s@%s>", a.CreatedAt.Unix(), rand.Text(), e.domain)
+	}
 	return fmt.Sprintf("<drawwatch.alert.%d.%d@%s>", a.ID, a.CreatedAt.Unix(), e.domain)
+}
+
+// threadHeaders sets In-Reply-To and References to the Message-ID of the
+// first alert about the same announcement, so mail clients file an update
+// under the original. ThreadRef is that alert's ref, which Send returned.
+func threadHeaders(m *gomail.Msg, ref string) {
+	if !strings.HasPrefix(ref, "<") || !strings.HasSuffix(ref, ">") || strings.ContainsAny(ref, " \r\n") {
+		return // not a Message-ID (an alert first sent to another kind of target)
+	}
+	m.SetGenHeader(gomail.HeaderInReplyTo, ref)
+	m.SetGenHeader(gomail.HeaderReferences, ref)
 }
 
 // Send delivers one alert and returns its Message-ID.
@@ -155,6 +174,9 @@ func (e *Email) Send(ctx context.Context, a drawwatch.Alert) (string, error) {
 	m.SetMessageIDWithValue(strings.Trim(id, "<>"))
 	m.SetDateWithValue(e.now())
 	m.SetGenHeader(gomail.HeaderXMailer, "drawwatch")
+	// RFC 3834: machine-sent, so auto-responders and vacation replies stay quiet.
+	m.SetGenHeader("Auto-Submitted", "auto-generated")
+	threadHeaders(m, a.ThreadRef)
 	m.SetBodyString(gomail.TypeTextPlain, rendered.Text)
 	m.AddAlternativeString(gomail.TypeTextHTML, rendered.HTML)
 

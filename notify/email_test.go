@@ -353,6 +353,7 @@ func TestEmailInjection(t *testing.T) {
 	addr := startSMTP(t, be, "127.0.0.1:0")
 	an := hcpFeb6()
 	an.Title = "Draw\r\nBcc: x@evil.example\r\n<script>alert(1)</script>"
+	an.Draws[0].Category = an.Title // the subject names the category, not the title
 	_, err := testEmail(t, addr).Send(context.Background(), drawwatch.Alert{ID: 1, Event: drawwatch.Event{Type: drawwatch.EventNew, Announcement: &an}})
 	if err != nil {
 		t.Fatal(err)
@@ -536,5 +537,85 @@ func TestNewEmailConfig(t *testing.T) {
 	}
 	if _, err := NewEmail(base); err != nil {
 		t.Errorf("valid config rejected: %v", err)
+	}
+}
+
+// TestEmailCorrectionThreads sends a draw alert and then its correction,
+// with the ref the first send returned as the correction's ThreadRef (as
+// the outbox does), and checks with net/mail that the correction replies
+// to the original, keeps the draw date in its subject, and that both say
+// they are auto-generated.
+func TestEmailCorrectionThreads(t *testing.T) {
+	be := &smtpBackend{}
+	e := testEmail(t, startSMTP(t, be, "127.0.0.1:0"))
+	first, err := e.Send(context.Background(), drawwatch.Alert{ID: 7, Event: hcpFeb6Event(), CreatedAt: t0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Send(context.Background(), drawwatch.Alert{ID: 9, Event: changedEvent(), CreatedAt: t0, ThreadRef: first}); err != nil {
+		t.Fatal(err)
+	}
+	msgs := be.messages()
+	if len(msgs) != 2 {
+		t.Fatalf("%d messages, want 2", len(msgs))
+	}
+	var heads []mail.Header
+	for _, got := range msgs {
+		m, err := mail.ReadMessage(bytes.NewReader(got.data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		heads = append(heads, m.Header)
+		if v := m.Header.Get("Auto-Submitted"); v != "auto-generated" {
+			t.Errorf("Auto-Submitted %q, want auto-generated", v)
+		}
+	}
+	orig, fix := heads[0], heads[1]
+	if orig.Get("In-Reply-To") != "" || orig.Get("References") != "" {
+		t.Errorf("first alert replies to something: %q %q", orig.Get("In-Reply-To"), orig.Get("References"))
+	}
+	if id := orig.Get("Message-ID"); fix.Get("In-Reply-To") != id || fix.Get("References") != id {
+		t.Errorf("correction In-Reply-To %q References %q, want the original %q", fix.Get("In-Reply-To"), fix.Get("References"), id)
+	}
+	subject, err := new(mime.WordDecoder).DecodeHeader(fix.Get("Subject"))
+	if err != nil || !strings.Contains(subject, "6 Feb 2024") || !strings.Contains(subject, "Updated") {
+		t.Errorf("correction subject %q (%v): want the draw date and \"Updated\"", subject, err)
+	}
+}
+
+// TestEmailTestMessageIDsDistinct sends two test messages in the same
+// second (`notify test` alerts have no outbox id): each must get its own
+// Message-ID, or a mail client folds the second into the first.
+func TestEmailTestMessageIDsDistinct(t *testing.T) {
+	be := &smtpBackend{}
+	e := testEmail(t, startSMTP(t, be, "127.0.0.1:0"))
+	test := drawwatch.Alert{Target: "team-mail", CreatedAt: t0, Event: drawwatch.Event{Type: drawwatch.EventTest}}
+	var ids []string
+	for range 2 {
+		ref, err := e.Send(context.Background(), test)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, ref)
+	}
+	for i, got := range be.messages() {
+		m, err := mail.ReadMessage(bytes.NewReader(got.data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.Header.Get("Message-ID") != ids[i] {
+			t.Errorf("message %d: Message-ID %q, Send returned %q", i, m.Header.Get("Message-ID"), ids[i])
+		}
+		if id := ids[i]; !strings.HasPrefix(id, "<") || !strings.HasSuffix(id, "@drawwatch.example>") || strings.ContainsAny(id, " \t") {
+			t.Errorf("Message-ID %q is not <left@domain>", id)
+		}
+	}
+	if ids[0] == ids[1] {
+		t.Errorf("two test messages share Message-ID %s", ids[0])
+	}
+	// Outbox alerts keep a stable id: a resend after a crash folds.
+	a := drawwatch.Alert{ID: 3, CreatedAt: t0, Event: hcpFeb6Event()}
+	if e.MessageID(a) != e.MessageID(a) {
+		t.Error("an outbox alert's Message-ID is not stable")
 	}
 }

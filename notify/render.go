@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/drawwatch/drawwatch"
@@ -155,27 +156,17 @@ func renderNew(ev drawwatch.Event, highlight []string) doc {
 	an := ev.Announcement
 	title := announcementTitle(an, "New OINP draw")
 	d := doc{parts: []part{titlePart(title)}}
-	date := ""
 	if an != nil {
 		for i, dr := range an.Draws {
 			var prev *drawwatch.Draw
 			if i < len(ev.Previous) {
 				prev = ev.Previous[i]
 			}
-			d.parts = append(d.parts, drawParts(dr, prev, highlight)...)
-			if date == "" {
-				date = dr.Date
-			}
-		}
-		if date == "" {
-			date = an.Posted
+			d.parts = append(d.parts, drawParts(dr, prev, highlight, nil)...)
 		}
 	}
 	d.parts = append(d.parts, sourcePart(an))
-	d.subject = "[OINP] " + title
-	if date != "" {
-		d.subject += " (" + humanDate(date) + ")"
-	}
+	d.subject = drawSubject("", an, title)
 	return d
 }
 
@@ -193,43 +184,95 @@ func drawName(dr drawwatch.Draw) string {
 	return name
 }
 
-// drawParts renders one draw: facts, then its NOC list.
-func drawParts(dr drawwatch.Draw, prev *drawwatch.Draw, highlight []string) []part {
-	facts := part{kind: partText}
-	if name := drawName(dr); name != "" {
-		facts.lines = append(facts.lines, line{spans: []span{{text: name, bold: true}}})
-	}
+// fact is one labelled line of a draw ("Score", "CRS 379–430"). key names
+// what it states, which a label may not ("NOIs issued" and "Invitation"
+// both state the invitations), so a correction compares like with like.
+type fact struct{ key, label, value string }
+
+// drawFacts lists what a draw states, in the order an alert shows it.
+func drawFacts(dr drawwatch.Draw, prev *drawwatch.Draw) []fact {
+	var facts []fact
+	add := func(key, label, value string) { facts = append(facts, fact{key, label, value}) }
 	if dr.Date != "" {
-		facts.lines = append(facts.lines, labelLine("Draw date", humanDate(dr.Date)))
+		add("date", "Draw date", humanDate(dr.Date))
 	}
 	switch {
 	case dr.Invitations != nil && dr.Invitation != "":
-		facts.lines = append(facts.lines, labelLine(dr.Invitation+"s issued", thousands(*dr.Invitations)))
+		add("invitations", dr.Invitation+"s issued", thousands(*dr.Invitations))
 	case dr.Invitations != nil:
-		facts.lines = append(facts.lines, labelLine("Invitations issued", thousands(*dr.Invitations)))
+		add("invitations", "Invitations issued", thousands(*dr.Invitations))
 	case dr.Invitation != "":
-		facts.lines = append(facts.lines, labelLine("Invitation", invitationName(dr.Invitation)))
+		add("invitations", "Invitation", invitationName(dr.Invitation))
 	}
 	if band := scoreBand(dr); band != "" {
-		facts.lines = append(facts.lines, labelLine("Score", band))
+		add("score", "Score", band)
 	}
 	if cmp := comparePrevious(dr, prev); cmp != "" {
-		facts.lines = append(facts.lines, labelLine("Previous draw", cmp))
+		add("previous", "Previous draw", cmp)
 	}
 	if dr.ProfilesFrom != "" || dr.ProfilesTo != "" {
-		facts.lines = append(facts.lines, labelLine("Profiles created", humanDate(dr.ProfilesFrom)+" – "+humanDate(dr.ProfilesTo)))
+		add("profiles", "Profiles created", humanDate(dr.ProfilesFrom)+" – "+humanDate(dr.ProfilesTo))
 	}
 	if dr.Deadline != "" {
-		facts.lines = append(facts.lines, labelLine("Apply by", humanDate(dr.Deadline)))
+		add("deadline", "Apply by", humanDate(dr.Deadline))
 	}
 	if dr.Notes != "" {
-		facts.lines = append(facts.lines, labelLine("Notes", dr.Notes))
+		add("notes", "Notes", dr.Notes)
+	}
+	return facts
+}
+
+// drawParts renders one draw: facts, then its NOC list. With a non-nil
+// correction, facts that differ from the draw as first read are bold with
+// the old value beside them, and added NOC codes are marked.
+func drawParts(dr drawwatch.Draw, prev *drawwatch.Draw, highlight []string, fix *correction) []part {
+	facts := part{kind: partText}
+	if name := drawName(dr); name != "" {
+		l := line{spans: []span{{text: name, bold: true}}}
+		if fix != nil && fix.added {
+			l.spans = append(l.spans, span{text: " (new draw)"})
+		}
+		facts.lines = append(facts.lines, l)
+	}
+	var before map[string]string
+	if fix != nil && !fix.added {
+		before = make(map[string]string)
+		for _, f := range drawFacts(fix.old, prev) {
+			before[f.key] = f.value
+		}
+	}
+	for _, f := range drawFacts(dr, prev) {
+		old, had := before[f.key]
+		delete(before, f.key)
+		if before == nil || (had && old == f.value) {
+			facts.lines = append(facts.lines, labelLine(f.label, f.value))
+			continue
+		}
+		facts.lines = append(facts.lines, changedLine(f.label, f.value, old))
+	}
+	if len(before) > 0 {
+		// facts the correction removed, in the order the draw had them
+		for _, f := range drawFacts(fix.old, prev) {
+			if _, gone := before[f.key]; gone {
+				facts.lines = append(facts.lines, changedLine(f.label, "(none)", f.value))
+			}
+		}
 	}
 	parts := []part{facts}
-	if len(dr.NOCs) > 0 {
-		parts = append(parts, nocPart(dr.NOCs, highlight))
+	if len(dr.NOCs) > 0 || (fix != nil && fix.removedNOCs != "") {
+		parts = append(parts, nocPart(dr.NOCs, highlight, fix))
 	}
 	return parts
+}
+
+// changedLine is a fact whose value a correction changed: "Score: *CRS
+// 385–430* (was CRS 379–430)".
+func changedLine(label, value, old string) line {
+	was := " (was " + old + ")"
+	if old == "" {
+		was = " (new)"
+	}
+	return line{spans: []span{{text: label + ": ", bold: true}, {text: value, bold: true}, {text: was}}}
 }
 
 func invitationName(kind string) string {
@@ -245,12 +288,15 @@ func invitationName(kind string) string {
 // nocPart lists codes matching highlight first (bold, with titles), then
 // the others in page order: the first ones with titles, the rest as code-only
 // lines. Every code appears; only titles are dropped.
-func nocPart(nocs []drawwatch.NOC, highlight []string) part {
-	var hit, rest []drawwatch.NOC
+func nocPart(nocs []drawwatch.NOC, highlight []string, fix *correction) part {
+	var added, hit, rest []drawwatch.NOC
 	for _, n := range nocs {
-		if matchNOC(highlight, n.Code) {
+		switch {
+		case fix.addedNOC(n.Code):
+			added = append(added, n)
+		case matchNOC(highlight, n.Code):
 			hit = append(hit, n)
-		} else {
+		default:
 			rest = append(rest, n)
 		}
 	}
@@ -263,10 +309,18 @@ func nocPart(nocs []drawwatch.NOC, highlight []string) part {
 		}
 		return line{spans: []span{{text: t, bold: bold}}, bullet: true, codes: 1}
 	}
+	for _, n := range added {
+		l := nocLine(n, true)
+		l.spans = append(l.spans, span{text: " (added)"})
+		p.lines = append(p.lines, l)
+	}
+	if fix != nil && fix.removedNOCs != "" {
+		p.lines = append(p.lines, line{bullet: true, spans: []span{{text: "Removed: ", bold: true}, {text: fix.removedNOCs}}})
+	}
 	for _, n := range hit {
 		p.lines = append(p.lines, nocLine(n, true))
 	}
-	titled := max(0, nocTitles-len(hit))
+	titled := max(0, nocTitles-len(added)-len(hit))
 	if len(rest) <= titled+2 {
 		// Collapsing one or two codes saves nothing.
 		titled = len(rest)
@@ -371,25 +425,6 @@ func thousands(n int) string {
 	return b.String()
 }
 
-func renderChanged(ev drawwatch.Event) doc {
-	an := ev.Announcement
-	title := "Updated: " + announcementTitle(an, "OINP announcement")
-	d := doc{subject: "[OINP] " + title, parts: []part{titlePart(title)}}
-	changes := part{kind: partText}
-	changes.lines = append(changes.lines, line{spans: []span{{text: "What changed:", bold: true}}})
-	for _, fc := range ev.Fields {
-		changes.lines = append(changes.lines, line{bullet: true, spans: []span{
-			{text: fieldLabel(an, fc.Field) + ": "},
-			{text: changeText(fc)},
-		}})
-	}
-	if len(ev.Fields) == 0 {
-		changes.lines = append(changes.lines, line{bullet: true, spans: []span{{text: "the announcement text was edited"}}})
-	}
-	d.parts = append(d.parts, changes, sourcePart(an))
-	return d
-}
-
 var fieldNames = map[string]string{
 	"stream":        "stream",
 	"stream_name":   "stream name",
@@ -483,10 +518,56 @@ func changeValue(v string) string {
 func renderNews(ev drawwatch.Event) doc {
 	an := ev.Announcement
 	title := announcementTitle(an, "OINP announcement")
-	return doc{
-		subject: "[OINP] News: " + title,
-		parts:   []part{titlePart("OINP news: " + title), sourcePart(an)},
+	d := doc{subject: "[OINP] News: " + title, parts: []part{titlePart("OINP news: " + title)}}
+	if an != nil {
+		d.parts = append(d.parts, textPart(leadParagraph(*an)))
 	}
+	d.parts = append(d.parts, sourcePart(an))
+	return d
+}
+
+// Bounds of a news alert's opening text: at least leadMin characters when
+// the announcement has them, cut at the first sentence end after that, and
+// never more than leadMax.
+const (
+	leadMin = 160
+	leadMax = 600
+)
+
+// leadParagraph is the opening of an announcement's text after its title,
+// whole sentences up to about a paragraph: enough to say what changed and
+// by how much without a click.
+func leadParagraph(an drawwatch.Announcement) string {
+	body := strings.TrimSpace(strings.TrimPrefix(an.Text, an.Title))
+	r := []rune(body)
+	if len(r) <= leadMin {
+		return body
+	}
+	for i := leadMin; i < len(r)-1 && i < leadMax; i++ {
+		if strings.ContainsRune(".!?", r[i]) && r[i+1] == ' ' && !abbreviationEnd(r[:i+1]) {
+			return string(r[:i+1])
+		}
+	}
+	if len(r) <= leadMax {
+		return body
+	}
+	cut := string(r[:leadMax])
+	if sp := strings.LastIndexByte(cut, ' '); sp > 0 {
+		cut = cut[:sp]
+	}
+	return cut + " …"
+}
+
+// abbreviationEnd reports whether text ends in a period that is not a
+// sentence's end: "Inc.", "e.g.", a single initial.
+func abbreviationEnd(text []rune) bool {
+	s := string(text)
+	word := s[strings.LastIndexByte(s, ' ')+1:]
+	switch strings.ToLower(word) {
+	case "inc.", "ltd.", "e.g.", "i.e.", "etc.", "no.", "st.", "mr.", "ms.", "dr.":
+		return true
+	}
+	return utf8.RuneCountInString(word) == 2 && unicode.IsUpper([]rune(word)[0])
 }
 
 func renderOps(ev drawwatch.Event) doc {
@@ -577,10 +658,25 @@ func plainSpan(s span) string {
 	return s.text + " (" + s.href + ")"
 }
 
-// escapeMrkdwn escapes exactly what Slack asks for, so "<!channel>" or
-// "<https://evil|click>" in page text shows as text instead of acting.
-func escapeMrkdwn(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+// escapeMrkdwn makes page text inert in Slack mrkdwn: "&", "<" and ">" are
+// escaped as Slack asks, so "<!channel>" or "<https://evil|click>" shows
+// as text instead of acting; and since mrkdwn has no escape for its
+// styling characters, "*", "_", "~" and "`" become look-alikes that are
+// not markup (Slack would otherwise turn "NOC 2021*" ... "*" into bold).
+func escapeMrkdwn(s string) string { return mrkdwnText.Replace(s) }
+
+var mrkdwnText = strings.NewReplacer(
+	"&", "&amp;", "<", "&lt;", ">", "&gt;",
+	"*", "\u2217", // ∗ ASTERISK OPERATOR
+	"_", "\u02cd", // ˍ MODIFIER LETTER LOW MACRON
+	"~", "\u223c", // ∼ TILDE OPERATOR
+	"`", "\u02cb", // ˋ MODIFIER LETTER GRAVE ACCENT
+)
+
+// escapeSlackURL escapes a link target: only what Slack asks for, since
+// look-alikes would break the URL.
+func escapeSlackURL(u string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(u)
 }
 
 // safeURL returns u when it is an absolute http(s) URL, else "".
@@ -597,7 +693,7 @@ func mrkdwnSpan(s span) string {
 	if s.href != "" {
 		if u := safeURL(s.href); u != "" {
 			// "|" ends the URL part of a Slack link; %7C keeps the URL intact.
-			u = strings.ReplaceAll(escapeMrkdwn(u), "|", "%7C")
+			u = strings.ReplaceAll(escapeSlackURL(u), "|", "%7C")
 			return "<" + u + "|" + strings.ReplaceAll(t, "|", "¦") + ">"
 		}
 	}

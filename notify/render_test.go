@@ -140,6 +140,9 @@ func newsEvent() drawwatch.Event {
 		ID: "2024-02-05-entrepreneur-stream-applications-suspended", Posted: "2024-02-05",
 		Title:     "Entrepreneur Stream applications suspended",
 		Kind:      drawwatch.KindNews,
+		Text: "Entrepreneur Stream applications suspended Effective December 4, 2023, we suspended receiving applications to the Entrepreneur Stream. " +
+			"No new expressions of interest or applications are being accepted. If you have any questions, please contact business.immigration@ontario.ca. " +
+			"The ministry is committed to supporting immigration efforts through the OINP.",
 		SourceURL: "https://www.ontario.ca/page/2024-ontario-immigrant-nominee-program-updates",
 	}}
 }
@@ -224,7 +227,7 @@ func TestRenderHCPContent(t *testing.T) {
 	if !strings.Contains(blocksJSON(t, m.Blocks), "*31301 Registered nurses and registered psychiatric nurses*") {
 		t.Error("highlighted code not bold in Slack blocks")
 	}
-	if !strings.HasPrefix(m.Subject, "[OINP] Express Entry Human Capital Priorities") || !strings.HasSuffix(m.Subject, "(6 Feb 2024)") {
+	if m.Subject != "[OINP] HCP · CRS 379–430 · 6 Feb 2024 · Health occupations" {
 		t.Errorf("subject = %q", m.Subject)
 	}
 }

@@ -120,7 +120,7 @@ func NewSlack(cfg SlackConfig, opts ...SlackOption) (*Slack, error) {
 func (s *Slack) Name() string { return s.name }
 
 // Send posts one alert. With a bot token it returns the message ts and
-// threads updates under a.ThreadRef; a webhook returns no ts, so the ref
+// threads updates under a.ThreadRef, also shown in the channel; a webhook returns no ts, so the ref
 // is empty and updates are posted as new messages.
 func (s *Slack) Send(ctx context.Context, a drawwatch.Alert) (string, error) {
 	msg := Render(a, s.highlight(a))
@@ -138,7 +138,9 @@ func (s *Slack) Send(ctx context.Context, a drawwatch.Alert) (string, error) {
 	}
 	opts := []slack.MsgOption{slack.MsgOptionText(text, false), slack.MsgOptionBlocks(msg.Blocks...)}
 	if a.ThreadRef != "" {
-		opts = append(opts, slack.MsgOptionTS(a.ThreadRef))
+		// A reply alone sits under a message that may be weeks old, where
+		// nobody looks: broadcast it to the channel as well.
+		opts = append(opts, slack.MsgOptionTS(a.ThreadRef), slack.MsgOptionBroadcast())
 	}
 	_, ts, err := s.api.PostMessageContext(ctx, s.cfg.Channel, opts...)
 	if err != nil {

@@ -185,6 +185,11 @@ func TestSlackBotRequest(t *testing.T) {
 			if got.form.Get("channel") != "C0HEALTH" || got.form.Get("thread_ts") != tt.thread {
 				t.Errorf("channel %q thread_ts %q", got.form.Get("channel"), got.form.Get("thread_ts"))
 			}
+			// A threaded correction is also shown in the channel; a new alert
+			// is a plain channel message.
+			if wantBroadcast := tt.thread != ""; (got.form.Get("reply_broadcast") == "true") != wantBroadcast {
+				t.Errorf("reply_broadcast %q, want broadcast %v", got.form.Get("reply_broadcast"), wantBroadcast)
+			}
 			var blocks slack.Blocks
 			if err := json.Unmarshal([]byte(got.form.Get("blocks")), &blocks); err != nil {
 				t.Fatalf("blocks field: %v", err)

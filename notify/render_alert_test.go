@@ -1,0 +1,187 @@
+package notify
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/drawwatch/drawwatch"
+	"github.com/slack-go/slack"
+)
+
+// TestDrawSubjectLead checks that a draw subject's first 60 characters,
+// what mutt and phone mail apps show, hold the stream, band and date, for
+// draws of several shapes and for corrections.
+func TestDrawSubjectLead(t *testing.T) {
+	eoi := drawwatch.Announcement{Title: "Employer Job Offer: Foreign Worker stream: skilled trades and health care invitations issued", Posted: "2024-01-24", Draws: []drawwatch.Draw{
+		{Stream: drawwatch.StreamEJOForeignWorker, Category: "Skilled trades occupations in the construction and manufacturing sectors", Date: "2024-01-24", ScoreKind: "EOI", ScoreMin: intp(54)},
+		{Stream: drawwatch.StreamEJOForeignWorker, Category: "Health care", Date: "2024-01-24", ScoreKind: "EOI", ScoreMin: intp(48)},
+	}}
+	noBand := drawwatch.Announcement{Title: "Masters Graduate stream invitations", Draws: []drawwatch.Draw{
+		{Stream: drawwatch.StreamMastersGraduate, Date: "2024-03-11", Invitation: "ITA", Invitations: intp(1143)},
+	}}
+	unknown := drawwatch.Announcement{Title: "A stream drawwatch does not know", Draws: []drawwatch.Draw{
+		{Stream: "regional-pilot", StreamName: "Regional Immigration Pilot", Date: "2024-05-02", ScoreKind: "EOI", ScoreMin: intp(40), ScoreMax: intp(60)},
+	}}
+	feb6 := hcpFeb6()
+	fixed := changedEvent()
+	tests := []struct {
+		name string
+		ev   drawwatch.Event
+		want string   // the whole subject
+		lead []string // what must sit in the first 60 characters
+	}{
+		{"hcp", hcpFeb6Event(), "[OINP] HCP · CRS 379–430 · 6 Feb 2024 · Health occupations", []string{"HCP", "CRS 379–430", "6 Feb 2024"}},
+		{"two EOI draws, long category", drawwatch.Event{Type: drawwatch.EventNew, Announcement: &eoi},
+			"[OINP] Foreign Worker · EOI 54 and above · 24 Jan 2024 · Skilled trades occupations in the construction and manufacturing sectors +1 more draw",
+			[]string{"Foreign Worker", "EOI 54 and above", "24 Jan 2024"}},
+		{"count, no band", drawwatch.Event{Type: drawwatch.EventNew, Announcement: &noBand}, "[OINP] Masters Graduate · 1,143 ITAs · 11 Mar 2024", []string{"Masters Graduate", "1,143 ITAs", "11 Mar 2024"}},
+		{"stream not in the table", drawwatch.Event{Type: drawwatch.EventNew, Announcement: &unknown}, "[OINP] Regional Immigration Pilot · EOI 40–60 · 2 May 2024", []string{"Regional Immigration Pilot", "EOI 40–60", "2 May 2024"}},
+		{"correction keeps the draw date", fixed, "[OINP] Updated: HCP · CRS 385–430 · 6 Feb 2024 · Health occupations", []string{"Updated", "HCP", "CRS 385–430", "6 Feb 2024"}},
+		{"new announcement object", drawwatch.Event{Type: drawwatch.EventNew, Announcement: &feb6}, "[OINP] HCP · CRS 379–430 · 6 Feb 2024 · Health occupations", []string{"HCP"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Render(drawwatch.Alert{Event: tt.ev}, nil).Subject
+			if got != tt.want {
+				t.Errorf("subject\n got %q\nwant %q", got, tt.want)
+			}
+			lead := got
+			if utf8.RuneCountInString(lead) > subjectLead {
+				lead = string([]rune(lead)[:subjectLead])
+			}
+			for _, w := range tt.lead {
+				if !strings.Contains(lead, w) {
+					t.Errorf("%q not within the first %d characters %q", w, subjectLead, lead)
+				}
+			}
+		})
+	}
+}
+
+// TestRenderCorrectionRestatesDraw checks a correction alert restates the
+// corrected draw in full (band, count, NOCs) and marks each change: bold in
+// Slack and HTML, the old value beside it in every format.
+func TestRenderCorrectionRestatesDraw(t *testing.T) {
+	an := hcpFeb6()
+	dr := &an.Draws[0]
+	dr.ScoreMax = intp(436)
+	dr.NOCs = append(dr.NOCs[1:], drawwatch.NOC{Code: "41301", Title: "Therapists in counselling and related specialized therapies"})
+	ev := drawwatch.Event{Type: drawwatch.EventChanged, Announcement: &an, Fields: []drawwatch.FieldChange{
+		{Field: dr.Key() + ".score_max", Old: "430", New: "436"},
+		{Field: dr.Key() + ".nocs", Old: "30010", New: "41301"},
+	}}
+	m := Render(drawwatch.Alert{Event: ev, ThreadRef: "1707235440.000100"}, nil)
+	for _, want := range []string{
+		"What changed:",
+		"Health occupations — score max: 430 → 436",
+		"The draw as it now reads:",
+		"Draw date: 6 Feb 2024",
+		"NOIs issued: 2,086",
+		"Score: CRS 379–436 (was CRS 379–430)",
+		"Profiles created: 6 Feb 2023 – 6 Feb 2024",
+		"NOC codes (43):",
+		"• 41301 Therapists in counselling and related specialized therapies (added)",
+		"• Removed: 30010",
+	} {
+		if !strings.Contains(m.Text, want) {
+			t.Errorf("text lacks %q:\n%s", want, m.Text)
+		}
+	}
+	if strings.Contains(m.Text, "NOIs issued: 2,086 (") || strings.Contains(m.Text, "Draw date: 6 Feb 2024 (") {
+		t.Errorf("an unchanged fact is marked as changed:\n%s", m.Text)
+	}
+	js := blocksJSON(t, m.Blocks)
+	for _, want := range []string{"*Score:* *CRS 379–436* (was CRS 379–430)", "*41301 Therapists in counselling and related specialized therapies* (added)"} {
+		if !strings.Contains(js, want) {
+			t.Errorf("Slack blocks lack %q: %s", want, js)
+		}
+	}
+	if !strings.Contains(m.HTML, "<strong>CRS 379–436</strong> (was CRS 379–430)") {
+		t.Errorf("HTML does not highlight the new band:\n%s", m.HTML)
+	}
+	if m.Subject != "[OINP] Updated: HCP · CRS 379–436 · 6 Feb 2024 · Health occupations" {
+		t.Errorf("subject %q", m.Subject)
+	}
+}
+
+// TestRenderNewsLead checks a news alert carries the announcement's first
+// paragraph, so the reader knows what changed without a click; long texts
+// stop at a sentence end.
+func TestRenderNewsLead(t *testing.T) {
+	allocation := drawwatch.Announcement{Title: "Ontario’s 2024 nomination allocation reached", Kind: drawwatch.KindNews,
+		Text: "Ontario’s 2024 nomination allocation reached The Ontario Immigrant Nominee Program (OINP) has reached its 2024 nomination allocation. " +
+			"The program issued a total of 21,500 nominations to successful applicants across all streams in 2024. " +
+			"New applications and applications already submitted to the OINP will continue to be accepted and considered under the program’s 2025 nomination allocation. " +
+			"The most up-to-date information is on this page."}
+	tests := []struct {
+		name    string
+		an      drawwatch.Announcement
+		want    string
+		without string
+	}{
+		{"suspension", *newsEvent().Announcement,
+			"Effective December 4, 2023, we suspended receiving applications to the Entrepreneur Stream. No new expressions of interest or applications are being accepted.",
+			"The ministry is committed"},
+		{"figure in the second sentence", allocation, "The program issued a total of 21,500 nominations to successful applicants across all streams in 2024.", "most up-to-date"},
+		{"Inc. is no sentence end", drawwatch.Announcement{Title: "Change to Eligible Tests for English Language Proficiency",
+			Text: "Change to Eligible Tests for English Language Proficiency Consistent with recent changes to federal policy, the OINP will also be accepting the " +
+				"Pearson Test of English (PTE) Core from Pearson Canada, Inc. as demonstration of English proficiency for all OINP streams. More text follows here."},
+			"Pearson Canada, Inc. as demonstration of English proficiency for all OINP streams.", "More text"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := Render(drawwatch.Alert{Event: drawwatch.Event{Type: drawwatch.EventNews, Announcement: &tt.an}}, nil)
+			if !strings.Contains(m.Text, tt.want) {
+				t.Errorf("text lacks %q:\n%s", tt.want, m.Text)
+			}
+			if strings.Contains(m.Text, tt.without) {
+				t.Errorf("text runs on past the first paragraph (%q):\n%s", tt.without, m.Text)
+			}
+			if strings.Count(m.Text, tt.an.Title) != 1 {
+				t.Errorf("title repeated in the lead:\n%s", m.Text)
+			}
+		})
+	}
+}
+
+// TestRenderMrkdwnNeutralised checks page text cannot style a Slack
+// message: "*", "_", "~" and "`" from the page arrive as look-alikes, while
+// drawwatch's own bold markup still works.
+func TestRenderMrkdwnNeutralised(t *testing.T) {
+	an := hcpFeb6()
+	an.Title = "Draw *today* _only_ ~struck~ `code` NOC_2021"
+	an.Draws[0].Category = "Nurses*"
+	m := Render(drawwatch.Alert{Event: drawwatch.Event{Type: drawwatch.EventNew, Announcement: &an}}, nil)
+	var texts []string
+	for _, b := range m.Blocks {
+		switch b := b.(type) {
+		case *slack.SectionBlock:
+			texts = append(texts, b.Text.Text)
+		case *slack.ContextBlock:
+			texts = append(texts, b.ContextElements.Elements[0].(*slack.TextBlockObject).Text)
+		}
+	}
+	all := strings.Join(texts, "\n")
+	for _, live := range []string{"*today*", "_only_", "~struck~", "`code`", "NOC_2021", "Nurses*"} {
+		if strings.Contains(all, live) {
+			t.Errorf("page text %q reaches Slack live:\n%s", live, all)
+		}
+	}
+	if !strings.Contains(all, "Draw ∗today∗ ˍonlyˍ ∼struck∼ ˋcodeˋ NOCˍ2021") {
+		t.Errorf("title not shown with look-alikes:\n%s", all)
+	}
+	if !strings.Contains(all, "*Draw date:*") {
+		t.Errorf("drawwatch's own bold lost:\n%s", all)
+	}
+	// The source link keeps its URL intact (underscores and all).
+	an.SourceURL = "https://www.ontario.ca/page/a_b#x"
+	blocks := Render(drawwatch.Alert{Event: drawwatch.Event{Type: drawwatch.EventNew, Announcement: &an}}, nil).Blocks
+	ctx := blocks[len(blocks)-1].(*slack.ContextBlock).ContextElements.Elements[0].(*slack.TextBlockObject).Text
+	if !strings.Contains(ctx, "<https://www.ontario.ca/page/a_b#x|ontario.ca>") {
+		t.Errorf("link URL altered: %s", ctx)
+	}
+	if plain := m.Text; !strings.Contains(plain, "*today*") {
+		t.Errorf("plain text should keep the page's characters: %s", plain)
+	}
+}
