@@ -185,3 +185,17 @@ func TestRenderMrkdwnNeutralised(t *testing.T) {
 		t.Errorf("plain text should keep the page's characters: %s", plain)
 	}
 }
+
+func TestShortStream(t *testing.T) {
+	want := map[drawwatch.Stream]string{
+		drawwatch.StreamHCP: "HCP", drawwatch.StreamFSSW: "FSSW", drawwatch.StreamSkilledTrades: "Skilled Trades",
+		drawwatch.StreamEJOForeignWorker: "Foreign Worker", drawwatch.StreamEJOInternationalStudent: "International Student",
+		drawwatch.StreamEJOInDemandSkills: "In-Demand Skills", drawwatch.StreamMastersGraduate: "Masters Graduate",
+		drawwatch.StreamPhDGraduate: "PhD Graduate", drawwatch.StreamEntrepreneur: "Entrepreneur",
+	}
+	for _, s := range drawwatch.Streams {
+		if got := shortStream(drawwatch.Draw{Stream: s.Slug}); got != want[s.Slug] {
+			t.Errorf("shortStream(%s) = %q, want %q", s.Slug, got, want[s.Slug])
+		}
+	}
+}

@@ -11,28 +11,27 @@ import (
 // mail apps show: stream, band and date must fit in it.
 const subjectLead = 60
 
-// streamShort names streams as consultants say them, so a subject's lead
-// stays short. Streams not listed fall back to the page's stream name.
-var streamShort = map[drawwatch.Stream]string{
-	drawwatch.StreamHCP:                     "HCP",
-	drawwatch.StreamFSSW:                    "FSSW",
-	drawwatch.StreamSkilledTrades:           "Skilled Trades",
-	drawwatch.StreamEJOForeignWorker:        "Foreign Worker",
-	drawwatch.StreamEJOInternationalStudent: "Intl Student",
-	drawwatch.StreamEJOInDemandSkills:       "In-Demand Skills",
-	drawwatch.StreamMastersGraduate:         "Masters Graduate",
-	drawwatch.StreamPhDGraduate:             "PhD Graduate",
-	drawwatch.StreamEntrepreneur:            "Entrepreneur",
-}
-
+// shortStream names a stream as consultants say it, so a subject's lead
+// stays short: the root table's label without the "Employer Job Offer: "
+// family name, and as initials when it is three words or more ("Human
+// Capital Priorities" is "HCP"). Unknown streams keep the page's name.
 func shortStream(dr drawwatch.Draw) string {
-	if s, ok := streamShort[dr.Stream]; ok {
-		return s
+	info, ok := drawwatch.LookupStream(dr.Stream)
+	if !ok {
+		if dr.StreamName != "" {
+			return dr.StreamName
+		}
+		return string(dr.Stream)
 	}
-	if dr.StreamName != "" {
-		return dr.StreamName
+	label := strings.TrimPrefix(info.Label, "Employer Job Offer: ")
+	if len(strings.Fields(label)) < 3 {
+		return label
 	}
-	return string(dr.Stream)
+	var initials strings.Builder
+	for _, w := range strings.FieldsFunc(label, func(r rune) bool { return r == ' ' || r == '-' }) {
+		initials.WriteString(strings.ToUpper(w[:1]))
+	}
+	return initials.String()
 }
 
 // drawSubject leads with what a reader triages on: "[OINP] HCP · CRS
