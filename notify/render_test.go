@@ -138,8 +138,8 @@ func changedEvent() drawwatch.Event {
 func newsEvent() drawwatch.Event {
 	return drawwatch.Event{Type: drawwatch.EventNews, Announcement: &drawwatch.Announcement{
 		ID: "2024-02-05-entrepreneur-stream-applications-suspended", Posted: "2024-02-05",
-		Title:     "Entrepreneur Stream applications suspended",
-		Kind:      drawwatch.KindNews,
+		Title: "Entrepreneur Stream applications suspended",
+		Kind:  drawwatch.KindNews,
 		Text: "Entrepreneur Stream applications suspended Effective December 4, 2023, we suspended receiving applications to the Entrepreneur Stream. " +
 			"No new expressions of interest or applications are being accepted. If you have any questions, please contact business.immigration@ontario.ca. " +
 			"The ministry is committed to supporting immigration efforts through the OINP.",
