@@ -23,47 +23,10 @@ func IsBlockPage(data []byte) bool {
 	if len(data) > blockScanLimit {
 		data = data[:blockScanLimit]
 	}
-	// What is meant is bytes.Contains(bytes.ToLower(data), m). Only two
-	// runes lower-case to ASCII ("İ" and the Kelvin sign); without them, a
-	// marker matches the raw bytes in any ASCII case, and the copy is
-	// spared.
-	if bytes.Contains(data, []byte("\u0130")) || bytes.Contains(data, []byte("\u212a")) {
-		lower := bytes.ToLower(data)
-		for _, m := range blockMarkers {
-			if bytes.Contains(lower, m) {
-				return true
-			}
-		}
-		return false
-	}
+	lower := bytes.ToLower(data)
 	for _, m := range blockMarkers {
-		if containsASCIIFold(data, m) {
+		if bytes.Contains(lower, m) {
 			return true
-		}
-	}
-	return false
-}
-
-// containsASCIIFold reports whether data holds marker (lower-case ASCII)
-// in any ASCII case.
-func containsASCIIFold(data, marker []byte) bool {
-	for _, first := range []byte{marker[0], upperASCII(marker[0])} {
-		for rest := data; len(rest) >= len(marker); rest = rest[1:] {
-			i := bytes.IndexByte(rest, first)
-			if i < 0 || len(rest)-i < len(marker) {
-				break
-			}
-			rest = rest[i:]
-			j := 1
-			for j < len(marker) && lowerASCII(rest[j]) == marker[j] {
-				j++
-			}
-			if j == len(marker) {
-				return true
-			}
-		}
-		if upperASCII(marker[0]) == marker[0] {
-			break
 		}
 	}
 	return false

@@ -1,0 +1,123 @@
+package scraper
+
+// Streams: finding the OINP streams a text names (the table is drawwatch.Streams).
+
+import (
+	"strings"
+
+	"github.com/drawwatch/drawwatch"
+)
+
+// StreamOf maps a stream name as the pages write it ("Human Capital
+// Priorities", "Employer Job Offer: Foreign Worker stream", "Skilled Trades
+// (Express Entry)", a table heading's "Master's Graduate") to its slug. ok
+// is false when s names no known stream; when it names several, the first
+// one written wins.
+func StreamOf(name string) (drawwatch.Stream, bool) {
+	found := findStreams(NormalizeSpace(name))
+	if len(found) == 0 {
+		// a bare stream name, spelt any way ("Skilled-Trades", "PhD Graduates")
+		found = streamsIn("-"+drawwatch.Slug(name)+"-", true, strings.Index)
+	}
+	if len(found) == 0 {
+		return "", false
+	}
+	return found[0], true
+}
+
+// StreamName is the display name of a stream slug ("Express Entry Human
+// Capital Priorities stream"), or the slug itself when unknown.
+func StreamName(slug drawwatch.Stream) string {
+	return slug.Name()
+}
+
+// InvitationKind returns what a draw of the stream issues and how it is
+// scored: NOI and CRS for the Express Entry streams, ITA and EOI otherwise.
+func InvitationKind(slug drawwatch.Stream) (invitation, scoreKind string) {
+	return slug.Kinds()
+}
+
+// findStreams returns the streams s names, in the order they first appear.
+func findStreams(s string) []drawwatch.Stream {
+	return streamsIn(strings.ToLower(s), false, strings.Index)
+}
+
+// streamsIn returns the streams whose keys (or, with bare, whose bare
+// names) index finds in text, in the order they first appear.
+func streamsIn(text string, bare bool, index func(s, key string) int) []drawwatch.Stream {
+	type hit struct {
+		at   int
+		slug drawwatch.Stream
+	}
+	var hits []hit
+	for _, st := range drawwatch.Streams {
+		keys := st.Keys
+		if bare {
+			keys = st.Bare
+		}
+		at := -1
+		for _, k := range keys {
+			if i := index(text, k); i >= 0 && (at < 0 || i < at) {
+				at = i
+			}
+		}
+		if at >= 0 {
+			hits = append(hits, hit{at, st.Slug})
+		}
+	}
+	// insertion sort: at most nine hits
+	for i := 1; i < len(hits); i++ {
+		for j := i; j > 0 && hits[j].at < hits[j-1].at; j-- {
+			hits[j], hits[j-1] = hits[j-1], hits[j]
+		}
+	}
+	out := make([]drawwatch.Stream, len(hits))
+	for i, h := range hits {
+		out[i] = h.slug
+	}
+	return out
+}
+
+// statementStream finds the stream a score statement refers to: the one its
+// own sentence names, else the nearest earlier sentence of its paragraph,
+// else the nearest earlier sentence of the announcement, else the title.
+// The earlier sentences of its paragraph are the last ones seen holds, so
+// one search back through seen covers both.
+func statementStream(s string, seen *sentencesRead, title string) (drawwatch.Stream, bool) {
+	if st := findStreams(s); len(st) > 0 {
+		return st[0], true
+	}
+	if st, ok := seen.lastStream(); ok {
+		return st, true
+	}
+	if st := findStreams(title); len(st) > 0 {
+		return st[0], true
+	}
+	return "", false
+}
+
+// sentencesRead are the sentences of an announcement read so far, in order.
+type sentencesRead struct {
+	text []string
+	// what the last lastStream found in text[:upTo], kept so that each
+	// sentence is searched for streams once
+	upTo  int
+	last  drawwatch.Stream
+	found bool
+}
+
+func (r *sentencesRead) add(s string) {
+	r.text = append(r.text, s)
+}
+
+// lastStream is the last stream that the latest sentence naming any names.
+func (r *sentencesRead) lastStream() (drawwatch.Stream, bool) {
+	for i := len(r.text) - 1; i >= r.upTo; i-- {
+		if st := findStreams(r.text[i]); len(st) > 0 {
+			r.last, r.found = st[len(st)-1], true
+			break
+		}
+	}
+	r.upTo = len(r.text)
+	return r.last, r.found
+}
