@@ -6,10 +6,10 @@ import (
 	"strings"
 )
 
-// Program is the only nominee program drawwatch reads today.
-const Program = "OINP"
+// Program is the program of the ontario.ca pages (see ProgramOINP).
+const Program = ProgramOINP
 
-// PageKind says which of the watched ontario.ca page layouts a document is.
+// PageKind says which of the watched document layouts a document is.
 type PageKind string
 
 // The page kinds drawwatch can parse.
@@ -17,6 +17,9 @@ const (
 	PageUpdates PageKind = "updates" // yearly "{year} Ontario Immigrant Nominee Program updates" page
 	PageNOI     PageKind = "noi"     // Express Entry notifications of interest tables
 	PageITA     PageKind = "ita"     // EOI invitations to apply tables
+	// PageEERounds is IRCC's Express Entry rounds JSON (canada.ca), every
+	// federal round in one document.
+	PageEERounds PageKind = "ee-rounds"
 )
 
 // Kind separates announcements that report a draw from every other notice.
@@ -80,12 +83,28 @@ type Draw struct {
 	Deadline     string `json:"deadline"`
 	Notes        string `json:"notes"`
 	SourceURL    string `json:"source_url"`
+
+	// Express Entry rounds (program EE) only; empty for OINP draws, and
+	// left out of their JSON.
+	Round string `json:"round,omitempty"` // IRCC's round number: "434", "91a"
+	// TieBreak is the tie-breaking rule's time (RFC 3339, UTC): among
+	// candidates at the cut-off score, those whose profile was submitted
+	// before it were invited.
+	TieBreak         string            `json:"tie_break,omitempty"`
+	ProgramsIncluded []string          `json:"programs_included,omitempty"` // federal programs the round drew from
+	Distribution     *PoolDistribution `json:"distribution,omitempty"`      // the pool when the round was made
 }
 
 // Key identifies a draw within one page: the same draw read again from a
 // later fetch has the same key. Date, stream and category together, since
 // one day can hold several draws of one stream for different targets.
+//
+// An Express Entry round is keyed by its number alone: IRCC's corrections
+// may change anything else.
 func (d Draw) Key() string {
+	if d.Round != "" {
+		return "round-" + d.Round
+	}
 	return d.Date + "|" + string(d.Stream) + "|" + Slug(d.Category)
 }
 
@@ -125,6 +144,10 @@ type Page struct {
 	// to know (a draw table under a heading naming no stream, a row that
 	// is no draw): the caller logs them.
 	Warnings []string `json:"warnings,omitempty"`
+	// Skipped are the IDs of announcements the document holds but the
+	// parser could not read (a warning says why): the store keeps what it
+	// has for them, neither updated nor marked removed.
+	Skipped []string `json:"skipped,omitempty"`
 }
 
 // ContentHash is the hex SHA-256 of normalized announcement text.

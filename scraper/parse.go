@@ -44,6 +44,9 @@ func Parse(kind drawwatch.PageKind, data []byte, pageURL string) (*drawwatch.Pag
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, fmt.Errorf("parse %s: %w; retry later and check the fetcher", pageURL, ErrEmptyPage)
 	}
+	if kind == drawwatch.PageEERounds || (kind == "" && LooksLikeJSON(data)) {
+		return ParseEERounds(data, pageURL)
+	}
 	if kind == "" {
 		k, err := DetectKind(data)
 		if err != nil {
@@ -61,20 +64,24 @@ func Parse(kind drawwatch.PageKind, data []byte, pageURL string) (*drawwatch.Pag
 		}
 		return parseUpdates(doc, data, pageURL), nil
 	default:
-		return nil, fmt.Errorf("parse %s as %q: %w; use one of %q, %q, %q", pageURL, kind, ErrUnknownPage,
-			drawwatch.PageUpdates, drawwatch.PageNOI, drawwatch.PageITA)
+		return nil, fmt.Errorf("parse %s as %q: %w; use one of %q, %q, %q, %q", pageURL, kind, ErrUnknownPage,
+			drawwatch.PageUpdates, drawwatch.PageNOI, drawwatch.PageITA, drawwatch.PageEERounds)
 	}
 }
 
-// DetectKind says which page kind a document is, from its title, h1 and
-// canonical URL, else from its content (the 2020 capture is body HTML with
-// no head, but its month and date headings give it away).
+// DetectKind says which page kind a document is: JSON is the EE rounds; an
+// HTML page is known from its title, h1 and canonical URL, else from its
+// content (the 2020 capture is body HTML with no head, but its month and
+// date headings give it away).
 func DetectKind(data []byte) (drawwatch.PageKind, error) {
 	if IsBlockPage(data) {
 		return "", fmt.Errorf("detect page kind: %w", ErrBlocked)
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return "", fmt.Errorf("detect page kind: %w", ErrEmptyPage)
+	}
+	if LooksLikeJSON(data) {
+		return drawwatch.PageEERounds, nil
 	}
 	doc, err := html.Parse(bytes.NewReader(data))
 	if err != nil {

@@ -129,6 +129,9 @@ func (s *Store) apply(ctx context.Context, tx *sql.Tx, page *drawwatch.Page, url
 	var pending []pendingChange
 	var newDraws []int64
 	seen := map[string]bool{}
+	for _, id := range page.Skipped {
+		seen[id] = true // on the page but unreadable: what the store holds stays
+	}
 	for _, a := range uniqueIDs(page.Announcements) {
 		seen[a.ID] = true
 		if a.Hash == "" {
