@@ -10,8 +10,11 @@ import (
 	"os"
 	"time"
 
+	"github.com/jonboulle/clockwork"
+
 	"github.com/drawwatch/drawwatch"
 	"github.com/drawwatch/drawwatch/config"
+	"github.com/drawwatch/drawwatch/daemon"
 	"github.com/drawwatch/drawwatch/notify"
 	"github.com/drawwatch/drawwatch/scraper"
 	"github.com/drawwatch/drawwatch/store"
@@ -29,7 +32,7 @@ type app struct {
 func loadApp(env *cliEnv, configPath string) (*app, error) {
 	cfg, err := config.Load(configPath)
 	if err != nil {
-		return nil, err
+		return nil, withCode(exitUsage, err)
 	}
 	a := &app{cfg: cfg, log: newLogger(env.stderr, cfg.Log), stdout: env.stdout}
 	if env.process {
@@ -48,49 +51,69 @@ func newLogger(w io.Writer, c config.Log) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
-func (a *app) openStore(ctx context.Context) (*store.Store, error) {
-	st, err := store.Open(ctx, a.cfg.Store.Path)
+// withStore is the common start of commands that use the store: load the
+// config, open its store (read-only unless write; a read never creates a
+// file), run fn, close the store. Errors come back with their exit code.
+func withStore(ctx context.Context, env *cliEnv, configPath string, write bool, fn func(a *app, st *store.Store) error) error {
+	a, err := loadApp(env, configPath)
 	if err != nil {
-		return nil, fmt.Errorf("open store: %w", err)
+		return err
 	}
-	return st, nil
+	open := store.OpenReadOnly
+	if write {
+		open = store.Open
+	}
+	st, err := open(ctx, a.cfg.Store.Path)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return fn(a, st)
 }
 
 // lockStore takes the one-writer lock or explains who holds it, and keeps
-// it fresh with heartbeats until the returned release is called, so a long
-// run (slow site, retries) is never mistaken for a crashed one.
-func (a *app) lockStore(ctx context.Context, st *store.Store, owner string) (release func(), err error) {
-	unlock, err := st.TryLock(ctx, owner, lockStaleAfter)
+// it fresh with heartbeats until release, so a long run (slow site,
+// retries) is never mistaken for a crashed one. Work done under the
+// returned context stops the moment the lock is lost.
+func (a *app) lockStore(ctx context.Context, st *store.Store, owner string) (held context.Context, release func(), err error) {
+	unlock, err := a.takeLock(ctx, st, owner)
+	if err != nil {
+		return nil, nil, err
+	}
+	held, stop := daemon.Hold(ctx, storeLease{st, owner}, lockStaleAfter/4, clockwork.NewRealClock(), a.log)
+	return held, func() { stop(); unlock() }, nil
+}
+
+// takeLock takes the one-writer lock, or explains who holds it.
+func (a *app) takeLock(ctx context.Context, st *store.Store, owner string) (unlock func(), err error) {
+	release, err := st.TryLock(ctx, owner, lockStaleAfter)
 	if errors.Is(err, store.ErrLocked) {
-		return nil, fmt.Errorf("%w; %s is in use by another drawwatch run: wait for it to finish (a daemon holds it while it runs; stop it or use `drawwatch draws` to read)", err, st.Path())
+		return nil, fmt.Errorf("%w; %s is in use by another drawwatch run: wait for it to finish (a daemon holds it while it runs; stop it or use `draws` to read)", err, st.Path())
 	}
 	if err != nil {
 		return nil, err
 	}
-	hbCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		t := time.NewTicker(lockStaleAfter / 4)
-		defer t.Stop()
-		for {
-			select {
-			case <-hbCtx.Done():
-				return
-			case <-t.C:
-				if err := st.Heartbeat(hbCtx, owner); err != nil && hbCtx.Err() == nil {
-					a.log.Error("store lock heartbeat", "store", st.Path(), "err", err)
-				}
-			}
-		}
-	}()
 	return func() {
-		stop()
-		<-done
-		if err := unlock(context.WithoutCancel(ctx)); err != nil {
+		if err := release(context.WithoutCancel(ctx)); err != nil {
 			a.log.Error("release store lock", "store", st.Path(), "err", err)
 		}
 	}, nil
+}
+
+// storeLease is the store's writer lock as the daemon's Lease. The lease
+// work (fencing) plugs in here: any renewal that finds the lock taken over
+// must wrap daemon.ErrLeaseLost.
+type storeLease struct {
+	st    *store.Store
+	owner string
+}
+
+func (l storeLease) Renew(ctx context.Context) error {
+	err := l.st.Heartbeat(ctx, l.owner)
+	if errors.Is(err, store.ErrLocked) {
+		return fmt.Errorf("%w: %w", daemon.ErrLeaseLost, err)
+	}
+	return err
 }
 
 // lockStaleAfter is how old a lock's heartbeat must be before another run
@@ -173,7 +196,7 @@ func exitCodeFor(err error) int {
 	switch {
 	case err == nil:
 		return exitOK
-	case errors.Is(err, store.ErrLocked):
+	case errors.Is(err, store.ErrLocked), errors.Is(err, daemon.ErrLeaseLost):
 		return exitBusy
 	case errors.Is(err, scraper.ErrBlocked):
 		return exitBlocked

@@ -8,126 +8,125 @@ import (
 
 	"github.com/drawwatch/drawwatch"
 	"github.com/drawwatch/drawwatch/config"
+	"github.com/drawwatch/drawwatch/notify"
 	"github.com/drawwatch/drawwatch/scraper"
 )
 
-func cmdNotify(ctx context.Context, env *cliEnv, args []string) int {
-	fs := newFlags("notify", env)
-	configPath := fs.String("config", "", "config file")
-	target := fs.String("target", "", "only this target (default: every target)")
-	pos, err := parseInterspersed(fs, args)
+func cmdNotifyTest(ctx context.Context, env *cliEnv, args []string) error {
+	fs := newFlags("notify test", env)
+	configPath := fs.configFlag()
+	target := fs.String("target", "", "only the target called `NAME` (default: every target)")
+	pos, err := fs.parse(args)
 	if err != nil {
-		return exitUsage
+		return err
 	}
-	if len(pos) != 1 || pos[0] != "test" {
-		env.errorf("usage: drawwatch notify test [--target NAME] [--config FILE]")
-		return exitUsage
+	if len(pos) != 0 {
+		return usagef("usage: drawwatch notify test [--target NAME] [--config FILE]")
 	}
 	a, err := loadApp(env, *configPath)
 	if err != nil {
-		env.errorf("%v", err)
-		return exitUsage
+		return err
 	}
 	router, err := a.router()
 	if err != nil {
-		env.errorf("%v", err)
-		return exitUsage
+		return withCode(exitUsage, err)
 	}
 	ns, err := a.notifiers(router)
 	if err != nil {
-		env.errorf("%v", err)
-		return exitUsage
+		return withCode(exitUsage, err)
 	}
 	if len(ns) == 0 {
-		env.errorf("no [[slack]] or [[email]] target is configured in %s", orNone(a.cfg.File))
-		return exitUsage
+		return usagef("no [[slack]] or [[email]] target is configured in %s", orNone(a.cfg.File))
 	}
-	code, tried := exitOK, 0
+	failed, tried := false, 0
 	for _, n := range ns {
 		if *target != "" && n.Name() != *target {
 			continue
 		}
 		tried++
-		al := drawwatch.Alert{Target: n.Name(), CreatedAt: time.Now(), Event: drawwatch.Event{
-			Type: drawwatch.EventTest, DetectedAt: time.Now(),
-			Message: fmt.Sprintf("drawwatch %s test message for target %q: if you can read this, alerts will arrive here.", scraper.Version, n.Name()),
-		}}
-		sctx, cancel := context.WithTimeout(ctx, a.cfg.Delivery.Wait.Duration)
-		_, err := n.Send(sctx, al)
-		cancel()
-		if err != nil {
+		if err := a.sendTest(ctx, n); err != nil {
 			fmt.Fprintf(env.stdout, "%-20s FAILED  %v\n", n.Name(), err)
-			code = exitFailed
+			failed = true
 			continue
 		}
 		fmt.Fprintf(env.stdout, "%-20s ok\n", n.Name())
 	}
 	if tried == 0 {
-		env.errorf("no target is named %q (targets: %v)", *target, a.cfg.Targets())
-		return exitUsage
+		return usagef("no target is named %q (targets: %v)", *target, a.cfg.Targets())
 	}
-	return code
+	if failed {
+		return &exitError{code: exitFailed}
+	}
+	return nil
 }
 
-func cmdConfig(ctx context.Context, env *cliEnv, args []string) int {
-	fs := newFlags("config", env)
-	configPath := fs.String("config", "", "config file")
-	pos, err := parseInterspersed(fs, args)
+func (a *app) sendTest(ctx context.Context, n notify.Notifier) error {
+	al := drawwatch.Alert{Target: n.Name(), CreatedAt: time.Now(), Event: drawwatch.Event{
+		Type: drawwatch.EventTest, DetectedAt: time.Now(),
+		Message: fmt.Sprintf("drawwatch %s test message for target %q: if you can read this, alerts will arrive here.", scraper.Version, n.Name()),
+	}}
+	sctx, cancel := context.WithTimeout(ctx, a.cfg.Delivery.Wait.Duration)
+	defer cancel()
+	_, err := n.Send(sctx, al)
+	return err
+}
+
+func cmdConfigCheck(ctx context.Context, env *cliEnv, args []string) error {
+	fs := newFlags("config check", env)
+	configPath := fs.configFlag()
+	pos, err := fs.parse(args)
 	if err != nil {
-		return exitUsage
+		return err
 	}
-	if len(pos) != 1 || pos[0] != "check" {
-		env.errorf("usage: drawwatch config check [--config FILE]")
-		return exitUsage
+	if len(pos) != 0 {
+		return usagef("usage: drawwatch config check [--config FILE]")
 	}
 	cfg, err := config.Load(*configPath)
 	if err != nil {
-		env.errorf("%v", err)
-		return exitFailed
+		return withCode(exitFailed, err)
 	}
 	out, err := cfg.Masked()
 	if err != nil {
-		env.errorf("%v", err)
-		return exitFailed
+		return err
 	}
 	src := cfg.File
 	if src == "" {
 		src = "(no config file: defaults)"
 	}
 	fmt.Fprintf(env.stdout, "# %s is valid. Effective configuration, secrets masked:\n\n%s", src, out)
-	return exitOK
+	return nil
 }
 
-func cmdVersion(ctx context.Context, env *cliEnv, args []string) int {
+func cmdVersion(ctx context.Context, env *cliEnv, args []string) error {
+	if _, err := newFlags("version", env).parse(args); err != nil {
+		return err
+	}
 	fmt.Fprintf(env.stdout, "drawwatch %s\n", scraper.Version)
-	return exitOK
+	return nil
 }
 
 // cmdHealthcheck probes the daemon's own /healthz: distroless images have
 // no curl for a container HEALTHCHECK.
-func cmdHealthcheck(ctx context.Context, env *cliEnv, args []string) int {
+func cmdHealthcheck(ctx context.Context, env *cliEnv, args []string) error {
 	fs := newFlags("healthcheck", env)
-	target := fs.String("url", "http://127.0.0.1:9180/healthz", "URL to probe")
-	if _, err := parseInterspersed(fs, args); err != nil {
-		return exitUsage
+	target := fs.String("url", "http://127.0.0.1:9180/healthz", "`URL` to probe")
+	if _, err := fs.parse(args); err != nil {
+		return err
 	}
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, *target, nil)
 	if err != nil {
-		env.errorf("healthcheck: %v", err)
-		return exitUsage
+		return usagef("healthcheck: %v", err)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		env.errorf("healthcheck: %v", err)
-		return exitFailed
+		return fmt.Errorf("healthcheck: %w", err)
 	}
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		env.errorf("healthcheck: %s answered %s", *target, resp.Status)
-		return exitFailed
+		return fmt.Errorf("healthcheck: %s answered %s", *target, resp.Status)
 	}
 	fmt.Fprintln(env.stdout, "ok")
-	return exitOK
+	return nil
 }

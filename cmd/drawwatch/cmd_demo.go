@@ -4,7 +4,6 @@ import (
 	"context"
 	"embed"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -30,20 +29,16 @@ var demoPages embed.FS
 
 const demoConsole = "console"
 
-func cmdDemo(ctx context.Context, env *cliEnv, args []string) int {
+func cmdDemo(ctx context.Context, env *cliEnv, args []string) error {
 	fs := newFlags("demo", env)
-	dbPath := fs.String("store", "drawwatch-demo.db", "SQLite file the demo writes (replaced on every demo run)")
-	if _, err := parseInterspersed(fs, args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	dbPath := fs.String("store", "drawwatch-demo.db", "SQLite `FILE` the demo writes (replaced on every demo run)")
+	if _, err := fs.parse(args); err != nil {
+		return err
 	}
 	if err := runDemo(ctx, env, *dbPath); err != nil {
-		env.errorf("demo: %v", err)
-		return exitCodeFor(err)
+		return fmt.Errorf("demo: %w", err)
 	}
-	return exitOK
+	return nil
 }
 
 // demoSite serves the demo pages the way ontario.ca does, with ETags, so
@@ -117,7 +112,7 @@ func runDemo(ctx context.Context, env *cliEnv, dbPath string) error {
 	cfg.Log.Level = "warn"
 	a := &app{cfg: cfg, log: newLogger(env.stderr, cfg.Log), stdout: env.stdout}
 
-	st, err := a.openStore(ctx)
+	st, err := store.Open(ctx, dbPath)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"text/tabwriter"
 	"time"
@@ -12,70 +13,33 @@ import (
 	"github.com/drawwatch/drawwatch/store"
 )
 
-func cmdOutbox(ctx context.Context, env *cliEnv, args []string) int {
+func cmdOutbox(ctx context.Context, env *cliEnv, args []string) error {
 	fs := newFlags("outbox", env)
-	configPath := fs.String("config", "", "config file")
-	all := fs.Bool("all", false, "with retry: re-queue every pending and dead alert")
+	configPath := fs.configFlag()
 	showSent := fs.Bool("sent", false, "also list delivered alerts")
-	pos, err := parseInterspersed(fs, args)
+	pos, err := fs.parse(args)
 	if err != nil {
-		return exitUsage
-	}
-	a, err := loadApp(env, *configPath)
-	if err != nil {
-		env.errorf("%v", err)
-		return exitUsage
-	}
-	st, err := a.openStore(ctx)
-	if err != nil {
-		env.errorf("%v", err)
-		return exitFailed
-	}
-	defer st.Close()
-
-	if len(pos) > 0 && pos[0] == "retry" {
-		switch {
-		case *all && len(pos) == 1:
-			n, err := st.RequeueAll(ctx)
-			if err != nil {
-				env.errorf("re-queue: %v", err)
-				return exitFailed
-			}
-			fmt.Fprintf(env.stdout, "%d alerts re-queued; they are sent on the next `scrape --once` or by the running daemon\n", n)
-			return exitOK
-		case !*all && len(pos) == 2:
-			id, err := strconv.ParseInt(pos[1], 10, 64)
-			if err != nil {
-				env.errorf("alert id %q is not a number", pos[1])
-				return exitUsage
-			}
-			if err := st.Requeue(ctx, id); errors.Is(err, store.ErrNotFound) {
-				env.errorf("no alert %d in the outbox", id)
-				return exitFailed
-			} else if err != nil {
-				env.errorf("re-queue %d: %v", id, err)
-				return exitFailed
-			}
-			fmt.Fprintf(env.stdout, "alert %d re-queued\n", id)
-			return exitOK
-		}
-		env.errorf("usage: drawwatch outbox retry ID | drawwatch outbox retry --all")
-		return exitUsage
+		return err
 	}
 	if len(pos) > 0 {
-		env.errorf("unknown outbox action %q (want: retry)", pos[0])
-		return exitUsage
+		return usagef("unknown outbox action %q (want: retry)", pos[0])
 	}
 	statuses := []drawwatch.AlertStatus{drawwatch.AlertPending, drawwatch.AlertDead}
 	if *showSent {
 		statuses = append(statuses, drawwatch.AlertSent)
 	}
-	alerts, err := st.Alerts(ctx, statuses...)
-	if err != nil {
-		env.errorf("read outbox: %v", err)
-		return exitFailed
-	}
-	tw := tabwriter.NewWriter(env.stdout, 0, 0, 2, ' ', 0)
+	return withStore(ctx, env, *configPath, false, func(a *app, st *store.Store) error {
+		alerts, err := st.Alerts(ctx, statuses...)
+		if err != nil {
+			return fmt.Errorf("read outbox: %w", err)
+		}
+		printAlerts(env.stdout, alerts)
+		return nil
+	})
+}
+
+func printAlerts(w io.Writer, alerts []drawwatch.Alert) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tSTATUS\tTARGET\tEVENT\tATTEMPTS\tNEXT TRY\tCREATED\tSUBJECT\tLAST ERROR")
 	for _, al := range alerts {
 		status := string(al.Status)
@@ -90,8 +54,44 @@ func cmdOutbox(ctx context.Context, env *cliEnv, args []string) int {
 			next, al.CreatedAt.Local().Format(time.DateTime), alertSubject(al.Event), al.LastError)
 	}
 	tw.Flush()
-	fmt.Fprintf(env.stdout, "%d alerts\n", len(alerts))
-	return exitOK
+	fmt.Fprintf(w, "%d alerts\n", len(alerts))
+}
+
+func cmdOutboxRetry(ctx context.Context, env *cliEnv, args []string) error {
+	fs := newFlags("outbox retry", env)
+	configPath := fs.configFlag()
+	all := fs.Bool("all", false, "re-queue every pending and dead alert")
+	pos, err := fs.parse(args)
+	if err != nil {
+		return err
+	}
+	var id int64
+	switch {
+	case *all && len(pos) == 0:
+	case !*all && len(pos) == 1:
+		if id, err = strconv.ParseInt(pos[0], 10, 64); err != nil {
+			return usagef("alert id %q is not a number (ids are in the ID column of `drawwatch outbox`)", pos[0])
+		}
+	default:
+		return usagef("usage: drawwatch outbox retry ID | drawwatch outbox retry --all")
+	}
+	return withStore(ctx, env, *configPath, true, func(a *app, st *store.Store) error {
+		if *all {
+			n, err := st.RequeueAll(ctx)
+			if err != nil {
+				return fmt.Errorf("re-queue: %w", err)
+			}
+			fmt.Fprintf(env.stdout, "%d alerts re-queued; they are sent on the next `scrape --once` or by the running daemon\n", n)
+			return nil
+		}
+		if err := st.Requeue(ctx, id); errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("no alert %d in the outbox of %s", id, st.Path())
+		} else if err != nil {
+			return fmt.Errorf("re-queue %d: %w", id, err)
+		}
+		fmt.Fprintf(env.stdout, "alert %d re-queued\n", id)
+		return nil
+	})
 }
 
 func alertSubject(ev drawwatch.Event) string {

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -17,41 +15,30 @@ import (
 	"github.com/drawwatch/drawwatch/scraper"
 )
 
-func cmdParse(ctx context.Context, env *cliEnv, args []string) int {
+func cmdParse(ctx context.Context, env *cliEnv, args []string) error {
 	fs := newFlags("parse", env)
 	kind := fs.String("kind", "", "page kind: updates, noi or ita (default: detect)")
 	asJSON := fs.Bool("json", false, "print JSON")
-	fs.Usage = func() {
-		fmt.Fprintln(env.stderr, "usage: drawwatch parse [--kind updates|noi|ita] FILE_OR_URL [--json]")
-		fs.PrintDefaults()
-	}
-	pos, err := parseInterspersed(fs, args)
+	pos, err := fs.parse(args)
 	if err != nil {
-		return exitUsage
+		return err
 	}
 	if len(pos) != 1 {
-		fs.Usage()
-		return exitUsage
+		return usagef("usage: drawwatch parse [--kind updates|noi|ita] FILE_OR_URL [--json]")
 	}
 	switch drawwatch.PageKind(*kind) {
 	case "", drawwatch.PageUpdates, drawwatch.PageNOI, drawwatch.PageITA:
 	default:
-		env.errorf("--kind %q: want updates, noi or ita", *kind)
-		return exitUsage
+		return usagef("--kind %q: want updates, noi or ita", *kind)
 	}
 	src := pos[0]
 	data, pageURL, err := readPage(ctx, src)
 	if err != nil {
-		env.errorf("%v", err)
-		return exitFailed
+		return err
 	}
 	page, err := scraper.Parse(drawwatch.PageKind(*kind), data, pageURL)
 	if err != nil {
-		env.errorf("parse %s: %v", src, err)
-		if errors.Is(err, scraper.ErrBlocked) {
-			return exitBlocked
-		}
-		return exitFailed
+		return fmt.Errorf("parse %s: %w", src, err)
 	}
 	if page.Truncated {
 		env.errorf("warning: %s is truncated; only the complete announcements before the cut were read", src)
@@ -60,16 +47,10 @@ func cmdParse(ctx context.Context, env *cliEnv, args []string) int {
 		env.errorf("warning: %s: %s", src, w)
 	}
 	if *asJSON {
-		enc := json.NewEncoder(env.stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(page); err != nil {
-			env.errorf("write JSON: %v", err)
-			return exitFailed
-		}
-		return exitOK
+		return writeJSON(env.stdout, page)
 	}
 	printPage(env.stdout, page)
-	return exitOK
+	return nil
 }
 
 // readPage reads a local file, or fetches a URL once with the polite fetcher.

@@ -16,30 +16,28 @@ import (
 	"github.com/drawwatch/drawwatch/store"
 )
 
-func cmdDraws(ctx context.Context, env *cliEnv, args []string) int {
+func cmdDraws(ctx context.Context, env *cliEnv, args []string) error {
 	fs := newFlags("draws", env)
-	configPath := fs.String("config", "", "config file")
+	configPath := fs.configFlag()
 	asJSON := fs.Bool("json", false, "print JSON")
 	asCSV := fs.Bool("csv", false, "print CSV")
 	var f store.DrawFilter
 	var kind string
-	fs.StringVar(&f.Stream, "stream", "", "stream slug (hcp, fssw, skilled-trades, ejo-foreign-worker, ...)")
-	fs.StringVar(&f.NOC, "noc", "", "NOC code, or a prefix ending in * (\"31*\")")
-	fs.StringVar(&f.Since, "since", "", "only draws on or after this date (YYYY-MM-DD)")
+	fs.StringVar(&f.Stream, "stream", "", "stream `SLUG` (hcp, fssw, skilled-trades, ejo-foreign-worker, ...)")
+	fs.StringVar(&f.NOC, "noc", "", "NOC `CODE`, or a prefix ending in * (\"31*\")")
+	fs.StringVar(&f.Since, "since", "", "only draws on or after this `DATE` (YYYY-MM-DD)")
 	fs.StringVar(&kind, "kind", "draw", "draw, news, or all")
-	fs.IntVar(&f.Limit, "limit", 0, "at most this many rows (0: all)")
+	fs.IntVar(&f.Limit, "limit", 0, "at most `N` rows (0: all)")
 	fs.BoolVar(&f.IncludeRemoved, "removed", false, "include announcements removed from the site")
-	if _, err := parseInterspersed(fs, args); err != nil {
-		return exitUsage
+	if _, err := fs.parse(args); err != nil {
+		return err
 	}
 	if *asJSON && *asCSV {
-		env.errorf("choose one of --json and --csv")
-		return exitUsage
+		return usagef("choose one of --json and --csv")
 	}
 	if f.Since != "" {
 		if _, err := time.Parse(time.DateOnly, f.Since); err != nil {
-			env.errorf("--since %q: want a date like 2024-02-06", f.Since)
-			return exitUsage
+			return usagef("--since %q: want a date like 2024-02-06", f.Since)
 		}
 	}
 	switch kind {
@@ -47,43 +45,36 @@ func cmdDraws(ctx context.Context, env *cliEnv, args []string) int {
 		f.Kind = drawwatch.Kind(kind)
 	case "all", "":
 	default:
-		env.errorf("--kind %q: want draw, news or all", kind)
-		return exitUsage
+		return usagef("--kind %q: want draw, news or all", kind)
 	}
-	a, err := loadApp(env, *configPath)
-	if err != nil {
-		env.errorf("%v", err)
-		return exitUsage
-	}
-	st, err := a.openStore(ctx)
-	if err != nil {
-		env.errorf("%v", err)
-		return exitFailed
-	}
-	defer st.Close()
-	draws, err := st.Draws(ctx, f)
-	if err != nil {
-		env.errorf("query draws: %v", err)
-		return exitFailed
-	}
-	switch {
-	case *asJSON:
-		enc := json.NewEncoder(env.stdout)
-		enc.SetIndent("", "  ")
-		if draws == nil {
-			draws = []store.StoredDraw{}
+	return withStore(ctx, env, *configPath, false, func(a *app, st *store.Store) error {
+		draws, err := st.Draws(ctx, f)
+		if err != nil {
+			return fmt.Errorf("query draws: %w", err)
 		}
-		err = enc.Encode(draws)
-	case *asCSV:
-		err = writeDrawsCSV(env, draws)
-	default:
-		err = printStoredDraws(env.stdout, draws)
-	}
-	if err != nil {
-		env.errorf("write output: %v", err)
-		return exitFailed
-	}
-	return exitOK
+		switch {
+		case *asJSON:
+			if draws == nil {
+				draws = []store.StoredDraw{}
+			}
+			err = writeJSON(env.stdout, draws)
+		case *asCSV:
+			err = writeDrawsCSV(env, draws)
+		default:
+			err = printStoredDraws(env.stdout, draws)
+		}
+		if err != nil {
+			return fmt.Errorf("write output: %w", err)
+		}
+		return nil
+	})
+}
+
+// writeJSON is every command's JSON output: indented, one document.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }
 
 func writeDrawsCSV(env *cliEnv, draws []store.StoredDraw) error {
@@ -110,56 +101,43 @@ func writeDrawsCSV(env *cliEnv, draws []store.StoredDraw) error {
 	return w.Error()
 }
 
-func cmdHistory(ctx context.Context, env *cliEnv, args []string) int {
+func cmdHistory(ctx context.Context, env *cliEnv, args []string) error {
 	fs := newFlags("history", env)
-	configPath := fs.String("config", "", "config file")
+	configPath := fs.configFlag()
 	asJSON := fs.Bool("json", false, "print JSON")
-	pos, err := parseInterspersed(fs, args)
+	pos, err := fs.parse(args)
 	if err != nil {
-		return exitUsage
+		return err
 	}
 	if len(pos) != 1 {
-		env.errorf("usage: drawwatch history [--config FILE] ANNOUNCEMENT_ID  (ids are in `drawwatch draws` output and alerts)")
-		return exitUsage
+		return usagef("usage: drawwatch history [--config FILE] ANNOUNCEMENT_ID  (ids are in the ID column of `drawwatch draws` and in alerts)")
 	}
-	a, err := loadApp(env, *configPath)
-	if err != nil {
-		env.errorf("%v", err)
-		return exitUsage
-	}
-	st, err := a.openStore(ctx)
-	if err != nil {
-		env.errorf("%v", err)
-		return exitFailed
-	}
-	defer st.Close()
-	versions, err := st.History(ctx, pos[0])
-	if errors.Is(err, store.ErrNotFound) {
-		env.errorf("no announcement %q in %s; list ids with `drawwatch draws --kind all`", pos[0], st.Path())
-		return exitFailed
-	}
-	if err != nil {
-		env.errorf("read history: %v", err)
-		return exitFailed
-	}
-	if *asJSON {
-		enc := json.NewEncoder(env.stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(versions); err != nil {
-			return exitFailed
+	return withStore(ctx, env, *configPath, false, func(a *app, st *store.Store) error {
+		versions, err := st.History(ctx, pos[0])
+		if errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("no announcement %q in %s; list ids with `drawwatch draws --kind all`", pos[0], st.Path())
 		}
-		return exitOK
-	}
+		if err != nil {
+			return fmt.Errorf("read history: %w", err)
+		}
+		if *asJSON {
+			return writeJSON(env.stdout, versions)
+		}
+		printHistory(env.stdout, versions)
+		return nil
+	})
+}
+
+func printHistory(w io.Writer, versions []store.AnnouncementVersion) {
 	for i, v := range versions {
-		fmt.Fprintf(env.stdout, "version %d  seen %s  hash %.12s\n  %s\n", i+1, v.SeenAt.Format(time.RFC3339), v.Hash, v.Announcement.Title)
+		fmt.Fprintf(w, "version %d  seen %s  hash %.12s\n  %s\n", i+1, v.SeenAt.Format(time.RFC3339), v.Hash, v.Announcement.Title)
 		if i == 0 {
-			fmt.Fprintf(env.stdout, "  first seen with %d draws\n", len(v.Announcement.Draws))
+			fmt.Fprintf(w, "  first seen with %d draws\n", len(v.Announcement.Draws))
 		}
 		for _, f := range v.Fields {
-			fmt.Fprintf(env.stdout, "  %s: %s\n", f.Field, f.Summary())
+			fmt.Fprintf(w, "  %s: %s\n", f.Field, f.Summary())
 		}
 	}
-	return exitOK
 }
 
 func printStoredDraws(w io.Writer, draws []store.StoredDraw) error {

@@ -10,88 +10,81 @@ import (
 	"time"
 
 	"github.com/drawwatch/drawwatch"
+	"github.com/drawwatch/drawwatch/daemon"
 	"github.com/drawwatch/drawwatch/notify"
 	"github.com/drawwatch/drawwatch/store"
 	"github.com/drawwatch/drawwatch/watch"
 )
 
-func cmdScrape(ctx context.Context, env *cliEnv, args []string) int {
+func cmdScrape(ctx context.Context, env *cliEnv, args []string) error {
 	fs := newFlags("scrape", env)
-	once := fs.Bool("once", false, "one pass over all sources, then exit (the daemon is `drawwatch run`)")
+	once := fs.Bool("once", false, "one pass over all sources, then exit (the daemon is the run command)")
 	dryRun := fs.Bool("dry-run", false, "fetch and parse, print what would be recorded and alerted, write nothing")
-	configPath := fs.String("config", "", "config file (default $DRAWWATCH_CONFIG, else ./drawwatch.toml)")
-	if _, err := parseInterspersed(fs, args); err != nil {
-		return exitUsage
+	configPath := fs.configFlag()
+	if _, err := fs.parse(args); err != nil {
+		return err
 	}
 	if !*once {
-		env.errorf("scrape needs --once (one pass); run the daemon with `drawwatch run`")
-		return exitUsage
+		return usagef("scrape needs --once (one pass); run the daemon with the run command")
 	}
-	a, err := loadApp(env, *configPath)
-	if err != nil {
-		env.errorf("%v", err)
-		return exitUsage
-	}
-	return a.scrapeOnce(ctx, env, *dryRun)
+	return withStore(ctx, env, *configPath, true, func(a *app, st *store.Store) error {
+		return a.scrapeOnce(ctx, env, st, *dryRun)
+	})
 }
 
 // scrapeOnce is one full pass: lock, fetch, store, print, deliver.
-func (a *app) scrapeOnce(ctx context.Context, env *cliEnv, dryRun bool) int {
-	st, err := a.openStore(ctx)
-	if err != nil {
-		env.errorf("%v", err)
-		return exitFailed
-	}
-	defer st.Close()
+func (a *app) scrapeOnce(ctx context.Context, env *cliEnv, st *store.Store, dryRun bool) error {
 	if !dryRun {
-		release, err := a.lockStore(ctx, st, fmt.Sprintf("scrape --once (pid %d)", os.Getpid()))
+		held, release, err := a.lockStore(ctx, st, fmt.Sprintf("scrape --once (pid %d)", os.Getpid()))
 		if err != nil {
-			env.errorf("%v", err)
-			return exitCodeFor(err)
+			return err
 		}
 		defer release()
+		ctx = held
 	}
 	router, err := a.router()
 	if err != nil {
-		env.errorf("%v", err)
-		return exitUsage
+		return withCode(exitUsage, err)
 	}
 	rep := a.runner(st, router.Targets, nil).RunOnce(ctx, dryRun)
 	printReport(env.stdout, rep, dryRun, router.Targets)
+	if lost := daemon.LeaseLost(ctx); lost != nil {
+		return lost
+	}
 
-	code := exitOK
+	var failure error
 	if !rep.OK() {
-		env.errorf("not every source was read:\n  %s", strings.ReplaceAll(rep.Err().Error(), "\n", "\n  "))
-		code = exitFailed
+		failure = withCode(exitFailed, fmt.Errorf("not every source was read:\n  %s", strings.ReplaceAll(rep.Err().Error(), "\n", "\n  ")))
 	}
 	if dryRun {
-		return code
+		return failure
 	}
-	if c := a.deliverQueued(ctx, env, st, router); c != exitOK {
-		code = c
+	if err := a.deliverQueued(ctx, env, st, router); err != nil {
+		if failure != nil {
+			env.errorf("%v", failure)
+		}
+		return err
 	}
-	return code
+	return failure
 }
 
 // deliverQueued sends what is due, within the configured wait; what cannot
 // be delivered now stays queued for the next run or the daemon.
-func (a *app) deliverQueued(ctx context.Context, env *cliEnv, st *store.Store, router *notify.Router) int {
+func (a *app) deliverQueued(ctx context.Context, env *cliEnv, st *store.Store, router *notify.Router) error {
 	ns, err := a.notifiers(router)
 	if err != nil {
-		env.errorf("%v", err)
-		return exitUsage
+		return withCode(exitUsage, err)
 	}
 	pending, err := st.PendingCount(ctx)
 	if err != nil {
-		env.errorf("read outbox: %v", err)
-		return exitFailed
+		return fmt.Errorf("read outbox: %w", err)
 	}
 	if pending == 0 {
-		return exitOK
+		return nil
 	}
 	if len(ns) == 0 {
 		fmt.Fprintf(env.stdout, "\n%d alerts queued; no [[slack]] or [[email]] target is configured to send them.\n", pending)
-		return exitOK
+		return nil
 	}
 	wctx, cancel := context.WithTimeout(ctx, a.cfg.Delivery.Wait.Duration)
 	defer cancel()
@@ -99,14 +92,12 @@ func (a *app) deliverQueued(ctx context.Context, env *cliEnv, st *store.Store, r
 	left, _ := st.PendingCount(ctx)
 	fmt.Fprintf(env.stdout, "\nalerts: %d sent, %d failed, %d still queued\n", sent, failed, left)
 	if err != nil && ctx.Err() == nil {
-		env.errorf("deliver alerts: %v (they stay queued; see `drawwatch outbox`)", err)
-		return exitFailed
+		return fmt.Errorf("deliver alerts: %w (they stay queued; see the outbox command)", err)
 	}
 	if failed > 0 {
-		env.errorf("%d alerts could not be delivered; see `drawwatch outbox`", failed)
-		return exitFailed
+		return withCode(exitFailed, fmt.Errorf("%d alerts could not be delivered; see `drawwatch outbox`", failed))
 	}
-	return exitOK
+	return nil
 }
 
 func printReport(w io.Writer, rep watch.Report, dryRun bool, route func(drawwatch.Event) []string) {

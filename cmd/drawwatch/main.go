@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
@@ -23,14 +24,17 @@ const (
 	exitOK      = 0
 	exitFailed  = 1 // the command ran and something failed (a source, a send)
 	exitUsage   = 2 // bad flags or arguments
-	exitBusy    = 3 // another run holds the store
+	exitBusy    = 3 // another run holds the store (or took it over)
 	exitBlocked = 4 // parse: the page is a bot-check page
 )
 
+// command is one entry of the command line. A subcommand's name has a
+// space ("outbox retry").
 type command struct {
 	name    string
+	args    string // synopsis after the name, as the README writes it
 	summary string
-	run     func(ctx context.Context, env *cliEnv, args []string) int
+	run     func(ctx context.Context, env *cliEnv, args []string) error
 }
 
 // cliEnv carries the process's streams so commands are testable in-process.
@@ -47,17 +51,18 @@ func (e *cliEnv) errorf(format string, a ...any) {
 
 func commands() []command {
 	return []command{
-		{"scrape", "fetch every source once (--once), store, alert", cmdScrape},
-		{"run", "the daemon: scrape on a cron schedule, deliver alerts, serve /metrics and the status page", cmdRun},
-		{"demo", "a full scrape against bundled sample pages on a local server (no network needed)", cmdDemo},
-		{"parse", "parse one page (file or URL) and print its announcements and draws", cmdParse},
-		{"draws", "query stored draws", cmdDraws},
-		{"history", "show the versions of one announcement and what changed", cmdHistory},
-		{"outbox", "list queued, failed and dead alerts; `outbox retry ID|--all` re-queues", cmdOutbox},
-		{"notify", "`notify test [--target NAME]` sends a test message to each target", cmdNotify},
-		{"config", "`config check` validates the config and prints it with secrets masked", cmdConfig},
-		{"healthcheck", "probe a running daemon's /healthz (for container HEALTHCHECKs)", cmdHealthcheck},
-		{"version", "print the version", cmdVersion},
+		{"scrape", "--once [--dry-run]", "fetch every source once, store, alert", cmdScrape},
+		{"run", "", "the daemon: scrape on a cron schedule, deliver alerts, serve /metrics and the status page", cmdRun},
+		{"demo", "[--store FILE]", "a full scrape against bundled sample pages on a local server (no network needed)", cmdDemo},
+		{"parse", "[--kind updates|noi|ita] FILE_OR_URL [--json]", "parse one page (file or URL) and print its announcements and draws", cmdParse},
+		{"draws", "[--json|--csv] [--stream SLUG] [--noc CODE|PREFIX*] [--since DATE] [--kind draw|news|all]", "query stored draws", cmdDraws},
+		{"history", "[--json] ANNOUNCEMENT_ID", "show the versions of one announcement and what changed", cmdHistory},
+		{"outbox", "[--sent] [--json]", "list queued, failed and dead alerts", cmdOutbox},
+		{"outbox retry", "ID | --all", "re-queue one alert, or every pending and dead one", cmdOutboxRetry},
+		{"notify test", "[--target NAME]", "send a test message to each target", cmdNotifyTest},
+		{"config check", "", "validate the config and print it with secrets masked", cmdConfigCheck},
+		{"healthcheck", "[--url URL]", "probe a running daemon's /healthz (for container HEALTHCHECKs)", cmdHealthcheck},
+		{"version", "", "print the version", cmdVersion},
 	}
 }
 
@@ -67,27 +72,92 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 func run(ctx context.Context, env *cliEnv, args []string) int {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+	if len(args) == 0 {
+		usage(env.stderr)
+		return exitUsage
+	}
+	switch args[0] {
+	case "-h", "-help", "--help":
 		usage(env.stdout)
-		if len(args) == 0 {
-			return exitUsage
+		return exitOK
+	case "--version", "-version":
+		return env.exit(cmdVersion(ctx, env, nil))
+	case "help":
+		if len(args) == 1 {
+			usage(env.stdout)
+			return exitOK
 		}
+		args = append(args[1:len(args):len(args)], "--help")
+	}
+	c, rest, err := lookup(args)
+	if err != nil && wantsHelp(args[1:]) && len(subcommands(args[0])) > 0 {
+		groupUsage(env.stdout, args[0])
 		return exitOK
 	}
-	for _, c := range commands() {
-		if c.name == args[0] {
-			return c.run(ctx, env, args[1:])
+	if err != nil {
+		env.errorf("%v", err)
+		usage(env.stderr)
+		return exitUsage
+	}
+	return env.exit(c.run(ctx, env, rest))
+}
+
+// lookup finds the command args name, a subcommand before its parent.
+func lookup(args []string) (command, []string, error) {
+	cmds := commands()
+	if len(args) > 1 {
+		for _, c := range cmds {
+			if c.name == args[0]+" "+args[1] {
+				return c, args[2:], nil
+			}
 		}
 	}
-	env.errorf("unknown command %q", args[0])
-	usage(env.stderr)
-	return exitUsage
+	for _, c := range cmds {
+		if c.name == args[0] {
+			return c, args[1:], nil
+		}
+	}
+	if subs := subcommands(args[0]); len(subs) > 0 {
+		return command{}, nil, fmt.Errorf("%s needs a subcommand: %s", args[0], strings.Join(subs, ", "))
+	}
+	return command{}, nil, fmt.Errorf("unknown command %q", args[0])
+}
+
+func subcommands(parent string) []string {
+	var out []string
+	for _, c := range commands() {
+		if strings.HasPrefix(c.name, parent+" ") {
+			out = append(out, c.name)
+		}
+	}
+	return out
+}
+
+func wantsHelp(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "-h", "-help", "--help":
+			return true
+		}
+	}
+	return false
+}
+
+// groupUsage is the help of a command that is only its subcommands.
+func groupUsage(w io.Writer, parent string) {
+	fmt.Fprintf(w, "usage:\n")
+	for _, c := range commands() {
+		if strings.HasPrefix(c.name, parent+" ") {
+			fmt.Fprintf(w, "  drawwatch %s %s\n      %s\n", c.name, c.args, c.summary)
+		}
+	}
 }
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "usage: drawwatch COMMAND [flags]\n\ncommands:")
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-13s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintln(w, "\nRun `drawwatch COMMAND -h` for a command's flags. Config: --config FILE, else $DRAWWATCH_CONFIG, else ./drawwatch.toml.")
+	fmt.Fprintln(w, "\nRun `drawwatch help COMMAND` (or `drawwatch COMMAND --help`) for a command's flags.\n"+
+		"Config: --config FILE, else $DRAWWATCH_CONFIG, else ./drawwatch.toml.")
 }
