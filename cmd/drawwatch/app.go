@@ -61,7 +61,7 @@ func withStore(ctx context.Context, env *cliEnv, configPath string, write bool, 
 	}
 	open := store.OpenReadOnly
 	if write {
-		open = store.Open
+		open = func(ctx context.Context, path string) (*store.Store, error) { return store.Open(ctx, path) }
 	}
 	st, err := open(ctx, a.cfg.Store.Path)
 	if err != nil {
