@@ -1,25 +1,16 @@
 package web
 
 import (
-	"bufio"
-	"fmt"
-	"io"
-	"math"
 	"net/http"
-	"sort"
+	"runtime"
+	"runtime/debug"
 	"strconv"
-	"strings"
-	"sync"
 	"time"
 
 	"github.com/drawwatch/drawwatch/store"
-)
-
-// Metric family types of the Prometheus text format.
-const (
-	typeCounter   = "counter"
-	typeGauge     = "gauge"
-	typeHistogram = "histogram"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 // Bucket bounds in seconds. Runs fetch several pages politely (with delays),
@@ -29,103 +20,146 @@ var (
 	fetchBuckets = []float64{0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30}
 )
 
-// Metrics is a tiny registry that writes the Prometheus text exposition
-// format (version 0.0.4). It exists so the daemon needs no client library:
-// the handful of families drawwatch exports are declared here, once.
-// A Metrics is safe for concurrent use.
+// Metrics holds drawwatch's Prometheus metrics in a registry of its own
+// (with the standard go_* and process_* collectors) and serves them on
+// /metrics through client_golang. It implements watch.Metrics and is safe
+// for concurrent use.
 type Metrics struct {
-	mu       sync.Mutex
-	families map[string]*family
+	reg *prometheus.Registry
+
+	runs          *prometheus.CounterVec
+	runDuration   prometheus.Histogram
+	fetches       *prometheus.CounterVec
+	fetchDuration *prometheus.HistogramVec
+	fetchBytes    *prometheus.CounterVec
+	notModified   *prometheus.CounterVec
+	lastSuccess   *prometheus.GaugeVec
+	announcements prometheus.Gauge
+	draws         prometheus.Gauge
+	changes       *prometheus.CounterVec
+	alertsSent    *prometheus.CounterVec
+	alertsFailed  *prometheus.CounterVec
+	alertsPending prometheus.Gauge
 }
 
-// family is one metric name with its samples keyed by label values.
-type family struct {
-	name    string
-	help    string
-	typ     string
-	labels  []string
-	buckets []float64 // histograms only
-	series  map[string]*series
-}
+// NewMetrics returns a registry with every drawwatch family registered.
+// Series whose labels are known up front (run results, change types) start
+// at zero: an absent series reads as "no data" in alert rules, not as zero,
+// so `rate(drawwatch_runs_total{result="error"}[1h]) > 0` would never fire
+// on the first failure. version labels drawwatch_build_info.
+func NewMetrics(version string) *Metrics {
+	m := &Metrics{reg: prometheus.NewRegistry()}
+	f := factory{m.reg}
+	m.runs = f.counter("drawwatch_runs_total", "Scheduled or manual runs, by result (ok or error).", "result")
+	m.runDuration = f.histogram("drawwatch_run_duration_seconds", "Wall time of one run over all sources.", runBuckets)
+	m.fetches = f.counter("drawwatch_fetches_total", "Page fetches, by source, outcome and HTTP status (0 when no response).", "source", "outcome", "status")
+	m.fetchDuration = f.histogramVec("drawwatch_fetch_duration_seconds", "Wall time of one page fetch, retries included.", fetchBuckets, "source")
+	m.fetchBytes = f.counter("drawwatch_fetch_bytes_total", "Body bytes received, by source.", "source")
+	m.notModified = f.counter("drawwatch_fetch_not_modified_total", "Fetches answered 304 Not Modified, by source.", "source")
+	m.lastSuccess = f.gaugeVec("drawwatch_source_last_success_timestamp_seconds", "Unix time of the last fetch of a source that was read normally.", "source")
+	m.announcements = f.gauge("drawwatch_announcements", "Announcements held in the store.")
+	m.draws = f.gauge("drawwatch_draws", "Draws held in the store.")
+	m.changes = f.counter("drawwatch_changes_total", "Changes detected, by type (new, changed, removed).", "type")
+	m.alertsSent = f.counter("drawwatch_alerts_sent_total", "Alerts delivered, by target.", "target")
+	m.alertsFailed = f.counter("drawwatch_alerts_failed_total", "Alert delivery attempts that failed, by target.", "target")
+	m.alertsPending = f.gauge("drawwatch_alerts_pending", "Alerts waiting in the outbox.")
+	m.reg.MustRegister(buildInfo(version),
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
-// series is one label set of a family.
-type series struct {
-	values []string
-	value  float64  // counters and gauges
-	counts []uint64 // histograms: per bucket, not cumulative
-	sum    float64
-	count  uint64
-}
-
-// NewMetrics returns a registry with every drawwatch family declared, so
-// that /metrics lists them (HELP and TYPE) before the first run.
-func NewMetrics() *Metrics {
-	m := &Metrics{families: map[string]*family{}}
-	m.declare("drawwatch_runs_total", typeCounter, "Scheduled or manual runs, by result (ok or error).", nil, "result")
-	m.declare("drawwatch_run_duration_seconds", typeHistogram, "Wall time of one run over all sources.", runBuckets)
-	m.declare("drawwatch_fetches_total", typeCounter, "Page fetches, by source, outcome and HTTP status (0 when no response).", nil, "source", "outcome", "status")
-	m.declare("drawwatch_fetch_duration_seconds", typeHistogram, "Wall time of one page fetch, retries included.", fetchBuckets, "source")
-	m.declare("drawwatch_fetch_bytes_total", typeCounter, "Body bytes received, by source.", nil, "source")
-	m.declare("drawwatch_fetch_not_modified_total", typeCounter, "Fetches answered 304 Not Modified, by source.", nil, "source")
-	m.declare("drawwatch_source_last_success_timestamp_seconds", typeGauge, "Unix time of the last fetch of a source that was read normally.", nil, "source")
-	m.declare("drawwatch_announcements", typeGauge, "Announcements held in the store.", nil)
-	m.declare("drawwatch_draws", typeGauge, "Draws held in the store.", nil)
-	m.declare("drawwatch_changes_total", typeCounter, "Changes detected, by type (new, changed, removed).", nil, "type")
-	m.declare("drawwatch_alerts_sent_total", typeCounter, "Alerts delivered, by target.", nil, "target")
-	m.declare("drawwatch_alerts_failed_total", typeCounter, "Alert delivery attempts that failed, by target.", nil, "target")
-	m.declare("drawwatch_alerts_pending", typeGauge, "Alerts waiting in the outbox.", nil)
-	// Label-less gauges are written as 0 from the start: an absent sample
-	// would read as "no data" in alerting rules, not as "zero".
-	for _, name := range []string{"drawwatch_announcements", "drawwatch_draws", "drawwatch_alerts_pending"} {
-		m.families[name].get()
+	for _, result := range []string{"ok", "error"} {
+		m.runs.WithLabelValues(result)
+	}
+	for _, typ := range []string{"new", "changed", "removed"} {
+		m.changes.WithLabelValues(typ)
 	}
 	return m
 }
 
-func (m *Metrics) declare(name, typ, help string, buckets []float64, labels ...string) {
-	m.families[name] = &family{name: name, help: help, typ: typ, labels: labels, buckets: buckets, series: map[string]*series{}}
+// factory registers each family as it is made.
+type factory struct{ reg *prometheus.Registry }
+
+func (f factory) counter(name, help string, labels ...string) *prometheus.CounterVec {
+	c := prometheus.NewCounterVec(prometheus.CounterOpts{Name: name, Help: help}, labels)
+	f.reg.MustRegister(c)
+	return c
 }
 
-// get returns the series for the label values, creating it. Callers hold m.mu.
-func (f *family) get(values ...string) *series {
-	// \xff cannot appear in valid UTF-8, so the joined key is unambiguous.
-	key := strings.Join(values, "\xff")
-	s, ok := f.series[key]
-	if !ok {
-		s = &series{values: append([]string(nil), values...)}
-		if f.typ == typeHistogram {
-			s.counts = make([]uint64, len(f.buckets))
-		}
-		f.series[key] = s
+func (f factory) gaugeVec(name, help string, labels ...string) *prometheus.GaugeVec {
+	g := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: name, Help: help}, labels)
+	f.reg.MustRegister(g)
+	return g
+}
+
+func (f factory) gauge(name, help string) prometheus.Gauge {
+	g := prometheus.NewGauge(prometheus.GaugeOpts{Name: name, Help: help})
+	f.reg.MustRegister(g)
+	return g
+}
+
+func (f factory) histogram(name, help string, buckets []float64) prometheus.Histogram {
+	h := prometheus.NewHistogram(prometheus.HistogramOpts{Name: name, Help: help, Buckets: buckets})
+	f.reg.MustRegister(h)
+	return h
+}
+
+func (f factory) histogramVec(name, help string, buckets []float64, labels ...string) *prometheus.HistogramVec {
+	h := prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: name, Help: help, Buckets: buckets}, labels)
+	f.reg.MustRegister(h)
+	return h
+}
+
+// buildInfo is drawwatch_build_info{version, revision, goversion} 1, the
+// usual way to let a dashboard show (and join on) what is running.
+func buildInfo(version string) prometheus.Collector {
+	if version == "" {
+		version = "unknown"
 	}
-	return s
-}
-
-func (m *Metrics) add(name string, v float64, values ...string) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.families[name].get(values...).value += v
-}
-
-func (m *Metrics) set(name string, v float64, values ...string) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.families[name].get(values...).value = v
-}
-
-func (m *Metrics) observe(name string, v float64, values ...string) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	f := m.families[name]
-	s := f.get(values...)
-	for i, le := range f.buckets {
-		if v <= le {
-			s.counts[i]++
-			break
+	revision := "unknown"
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" {
+				revision = s.Value
+			}
 		}
 	}
-	s.sum += v
-	s.count++
+	g := prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "drawwatch_build_info",
+		Help: "Always 1; labels say which drawwatch build is running.",
+		ConstLabels: prometheus.Labels{
+			"version": version, "revision": revision, "goversion": runtime.Version(),
+		},
+	})
+	g.Set(1)
+	return g
+}
+
+// Handler serves the registry in the exposition format the scraper asks
+// for (text 0.0.4 by default, OpenMetrics or protobuf on request).
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
+}
+
+// Registry is the registry behind /metrics, for tests and for collectors
+// other packages add.
+func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
+
+// DeclareTargets starts the per-target alert counters at zero, so a target
+// that fails from its first attempt shows a rising failure count, not a
+// series appearing from nowhere.
+func (m *Metrics) DeclareTargets(targets ...string) {
+	for _, t := range targets {
+		m.alertsSent.WithLabelValues(t)
+		m.alertsFailed.WithLabelValues(t)
+	}
+}
+
+// DeclareSources starts the per-source byte and 304 counters at zero.
+func (m *Metrics) DeclareSources(sources ...string) {
+	for _, s := range sources {
+		m.fetchBytes.WithLabelValues(s)
+		m.notModified.WithLabelValues(s)
+	}
 }
 
 // RunDone records one finished run and how long it took.
@@ -134,155 +168,45 @@ func (m *Metrics) RunDone(ok bool, d time.Duration) {
 	if !ok {
 		result = "error"
 	}
-	m.add("drawwatch_runs_total", 1, result)
-	m.observe("drawwatch_run_duration_seconds", d.Seconds())
+	m.runs.WithLabelValues(result).Inc()
+	m.runDuration.Observe(d.Seconds())
 }
 
 // FetchDone records one page fetch of a source. Status is the HTTP status,
 // 0 when no response arrived; bytes is the body size received.
 func (m *Metrics) FetchDone(source, outcome string, status int, d time.Duration, bytes int64) {
-	m.add("drawwatch_fetches_total", 1, source, outcome, strconv.Itoa(status))
-	m.observe("drawwatch_fetch_duration_seconds", d.Seconds(), source)
-	m.add("drawwatch_fetch_bytes_total", float64(bytes), source)
+	m.fetches.WithLabelValues(source, outcome, strconv.Itoa(status)).Inc()
+	m.fetchDuration.WithLabelValues(source).Observe(d.Seconds())
+	m.fetchBytes.WithLabelValues(source).Add(float64(bytes))
+	notModified := m.notModified.WithLabelValues(source) // declared at 0 from the first fetch
 	// Fetchers that treat 304 as success may report status 0 with the
 	// store's "not-modified" outcome; count either.
 	if status == http.StatusNotModified || outcome == store.OutcomeNotModified {
-		m.add("drawwatch_fetch_not_modified_total", 1, source)
-	} else {
-		// Declare the series at 0 so rate() over it works from the first fetch.
-		m.add("drawwatch_fetch_not_modified_total", 0, source)
+		notModified.Inc()
 	}
 }
 
 // SourceOK records that source was read normally at time at.
 func (m *Metrics) SourceOK(source string, at time.Time) {
-	m.set("drawwatch_source_last_success_timestamp_seconds", float64(at.UnixNano())/1e9, source)
+	m.lastSuccess.WithLabelValues(source).Set(float64(at.UnixNano()) / 1e9)
 }
 
 // Seen sets how many announcements and draws the store holds.
 func (m *Metrics) Seen(announcements, draws int) {
-	m.set("drawwatch_announcements", float64(announcements))
-	m.set("drawwatch_draws", float64(draws))
+	m.announcements.Set(float64(announcements))
+	m.draws.Set(float64(draws))
 }
 
 // Changes adds n detected changes of one type (new, changed, removed).
 func (m *Metrics) Changes(changeType string, n int) {
-	m.add("drawwatch_changes_total", float64(n), changeType)
+	m.changes.WithLabelValues(changeType).Add(float64(n))
 }
 
 // AlertSent counts one alert delivered to target.
-func (m *Metrics) AlertSent(target string) { m.add("drawwatch_alerts_sent_total", 1, target) }
+func (m *Metrics) AlertSent(target string) { m.alertsSent.WithLabelValues(target).Inc() }
 
 // AlertFailed counts one failed delivery attempt to target.
-func (m *Metrics) AlertFailed(target string) { m.add("drawwatch_alerts_failed_total", 1, target) }
+func (m *Metrics) AlertFailed(target string) { m.alertsFailed.WithLabelValues(target).Inc() }
 
 // AlertsPending sets how many alerts wait in the outbox.
-func (m *Metrics) AlertsPending(n int) { m.set("drawwatch_alerts_pending", float64(n)) }
-
-// WriteTo writes every family in the Prometheus text format 0.0.4, sorted
-// by metric name and then label values so that output is stable.
-func (m *Metrics) WriteTo(w io.Writer) (int64, error) {
-	cw := &countingWriter{w: w}
-	bw := bufio.NewWriter(cw)
-	m.mu.Lock()
-	names := make([]string, 0, len(m.families))
-	for name := range m.families {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		m.families[name].write(bw)
-	}
-	m.mu.Unlock()
-	if err := bw.Flush(); err != nil {
-		return cw.n, fmt.Errorf("write metrics: %w", err)
-	}
-	return cw.n, nil
-}
-
-func (f *family) write(w *bufio.Writer) {
-	fmt.Fprintf(w, "# HELP %s %s\n", f.name, escapeHelp(f.help))
-	fmt.Fprintf(w, "# TYPE %s %s\n", f.name, f.typ)
-	all := make([]*series, 0, len(f.series))
-	for _, s := range f.series {
-		all = append(all, s)
-	}
-	sort.Slice(all, func(i, j int) bool {
-		a, b := all[i].values, all[j].values
-		for k := range a {
-			if a[k] != b[k] {
-				return a[k] < b[k]
-			}
-		}
-		return false
-	})
-	for _, s := range all {
-		if f.typ != typeHistogram {
-			writeSample(w, f.name, f.labels, s.values, "", "", s.value)
-			continue
-		}
-		var cum uint64
-		for i, le := range f.buckets {
-			cum += s.counts[i]
-			writeSample(w, f.name+"_bucket", f.labels, s.values, "le", formatFloat(le), float64(cum))
-		}
-		writeSample(w, f.name+"_bucket", f.labels, s.values, "le", "+Inf", float64(s.count))
-		writeSample(w, f.name+"_sum", f.labels, s.values, "", "", s.sum)
-		writeSample(w, f.name+"_count", f.labels, s.values, "", "", float64(s.count))
-	}
-}
-
-// writeSample writes one line; extraName/extraValue add the histogram "le".
-func writeSample(w *bufio.Writer, name string, labels, values []string, extraName, extraValue string, v float64) {
-	w.WriteString(name)
-	if len(labels) > 0 || extraName != "" {
-		w.WriteByte('{')
-		for i, l := range labels {
-			if i > 0 {
-				w.WriteByte(',')
-			}
-			fmt.Fprintf(w, "%s=\"%s\"", l, escapeLabel(values[i]))
-		}
-		if extraName != "" {
-			if len(labels) > 0 {
-				w.WriteByte(',')
-			}
-			fmt.Fprintf(w, "%s=\"%s\"", extraName, extraValue)
-		}
-		w.WriteByte('}')
-	}
-	w.WriteByte(' ')
-	w.WriteString(formatFloat(v))
-	w.WriteByte('\n')
-}
-
-func formatFloat(v float64) string {
-	switch {
-	case math.IsInf(v, 1):
-		return "+Inf"
-	case math.IsInf(v, -1):
-		return "-Inf"
-	case math.IsNaN(v):
-		return "NaN"
-	}
-	return strconv.FormatFloat(v, 'g', -1, 64)
-}
-
-var (
-	labelEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`)
-	helpEscaper  = strings.NewReplacer(`\`, `\\`, "\n", `\n`)
-)
-
-func escapeLabel(s string) string { return labelEscaper.Replace(s) }
-func escapeHelp(s string) string  { return helpEscaper.Replace(s) }
-
-type countingWriter struct {
-	w io.Writer
-	n int64
-}
-
-func (c *countingWriter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
-	c.n += int64(n)
-	return n, err
-}
+func (m *Metrics) AlertsPending(n int) { m.alertsPending.Set(float64(n)) }

@@ -2,57 +2,105 @@ package web
 
 import (
 	"bytes"
-	"math"
-	"os"
-	"path/filepath"
+	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"runtime/debug"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus/testutil"
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 )
 
-// TestPromParser keeps the test parser honest: it must accept the valid
-// fixtures and reject every invalid one, else passing /metrics through it
-// proves nothing.
-func TestPromParser(t *testing.T) {
-	for _, dir := range []string{"valid", "invalid"} {
-		files, err := filepath.Glob(filepath.Join("testdata", "prom", dir, "*.prom"))
-		if err != nil || len(files) == 0 {
-			t.Fatalf("no fixtures in testdata/prom/%s: %v", dir, err)
-		}
-		for _, file := range files {
-			t.Run(dir+"/"+filepath.Base(file), func(t *testing.T) {
-				data, err := os.ReadFile(file)
-				if err != nil {
-					t.Fatal(err)
-				}
-				_, err = parseProm(bytes.NewReader(data))
-				if dir == "valid" && err != nil {
-					t.Errorf("rejected a valid exposition: %v", err)
-				}
-				if dir == "invalid" && err == nil {
-					t.Errorf("accepted an invalid exposition:\n%s", data)
-				}
-			})
-		}
+// scrapeMetrics GETs /metrics from h as Prometheus would and parses the
+// answer with the Prometheus text parser (expfmt), so what is checked is
+// what a real server reads.
+func scrapeMetrics(t *testing.T, h http.Handler) (map[string]*dto.MetricFamily, string) {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	if rec.Code != 200 {
+		t.Fatalf("/metrics: HTTP %d", rec.Code)
 	}
+	body := rec.Body.String()
+	p := expfmt.NewTextParser(model.UTF8Validation)
+	fams, err := p.TextToMetricFamilies(strings.NewReader(body))
+	if err != nil {
+		t.Fatalf("/metrics is not valid exposition format: %v\n%s", err, body)
+	}
+	return fams, body
 }
 
-func TestPromParserEscapes(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join("testdata", "prom", "valid", "escapes-and-specials.prom"))
-	if err != nil {
-		t.Fatal(err)
+// sampleValue finds the sample name{labels} in a parsed family: a counter
+// or gauge value, or a histogram's _count, _sum or _bucket{le}.
+func sampleValue(f *dto.MetricFamily, name string, labels map[string]string) (float64, bool) {
+	for _, m := range f.GetMetric() {
+		want := make(map[string]string, len(labels))
+		for k, v := range labels {
+			want[k] = v
+		}
+		le, hasLE := want["le"]
+		delete(want, "le")
+		got := make(map[string]string)
+		for _, lp := range m.GetLabel() {
+			got[lp.GetName()] = lp.GetValue()
+		}
+		if len(got) != len(want) {
+			continue
+		}
+		match := true
+		for k, v := range want {
+			if got[k] != v {
+				match = false
+			}
+		}
+		if !match {
+			continue
+		}
+		switch {
+		case m.Counter != nil:
+			return m.Counter.GetValue(), name == f.GetName()
+		case m.Gauge != nil:
+			return m.Gauge.GetValue(), name == f.GetName()
+		case m.Histogram != nil:
+			h := m.Histogram
+			switch {
+			case name == f.GetName()+"_count":
+				return float64(h.GetSampleCount()), true
+			case name == f.GetName()+"_sum":
+				return h.GetSampleSum(), true
+			case name == f.GetName()+"_bucket" && hasLE:
+				if le == "+Inf" {
+					return float64(h.GetSampleCount()), true
+				}
+				for _, b := range h.GetBucket() {
+					if formatLE(b.GetUpperBound()) == le {
+						return float64(b.GetCumulativeCount()), true
+					}
+				}
+			}
+		}
 	}
-	fams, err := parseProm(bytes.NewReader(data))
-	if err != nil {
-		t.Fatal(err)
+	return 0, false
+}
+
+func formatLE(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+
+func buildRevision() string {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" {
+				return s.Value
+			}
+		}
 	}
-	if v, ok := fams["a_total"].value("a_total", map[string]string{"x": "q\"uo\\te\nnl"}); !ok || v != 3 {
-		t.Errorf("escaped label value not decoded: %v %v (%+v)", v, ok, fams["a_total"].Samples)
-	}
-	if v, ok := fams["g"].value("g", map[string]string{}); !ok || !math.IsInf(v, -1) {
-		t.Errorf("-Inf not read: %v %v", v, ok)
-	}
+	return "unknown"
 }
 
 type wantSample struct {
@@ -70,14 +118,23 @@ func TestMetrics(t *testing.T) {
 		absent []string // families that must have no samples
 	}{
 		{
-			name:   "fresh registry declares gauges at zero and no counters",
-			record: func(m *Metrics) {},
+			name:   "fresh registry: gauges and failure counters at zero, build info",
+			record: func(m *Metrics) { m.DeclareTargets("slack-team", "email-ops"); m.DeclareSources("oinp-2024") },
 			want: []wantSample{
 				{"drawwatch_announcements", "drawwatch_announcements", nil, 0},
 				{"drawwatch_draws", "drawwatch_draws", nil, 0},
 				{"drawwatch_alerts_pending", "drawwatch_alerts_pending", nil, 0},
+				{"drawwatch_runs_total", "drawwatch_runs_total", map[string]string{"result": "error"}, 0},
+				{"drawwatch_runs_total", "drawwatch_runs_total", map[string]string{"result": "ok"}, 0},
+				{"drawwatch_changes_total", "drawwatch_changes_total", map[string]string{"type": "new"}, 0},
+				{"drawwatch_alerts_failed_total", "drawwatch_alerts_failed_total", map[string]string{"target": "slack-team"}, 0},
+				{"drawwatch_alerts_failed_total", "drawwatch_alerts_failed_total", map[string]string{"target": "email-ops"}, 0},
+				{"drawwatch_alerts_sent_total", "drawwatch_alerts_sent_total", map[string]string{"target": "email-ops"}, 0},
+				{"drawwatch_fetch_not_modified_total", "drawwatch_fetch_not_modified_total", map[string]string{"source": "oinp-2024"}, 0},
+				{"drawwatch_run_duration_seconds", "drawwatch_run_duration_seconds_count", nil, 0},
+				{"drawwatch_build_info", "drawwatch_build_info", map[string]string{"version": "v1.2.3-test", "revision": buildRevision(), "goversion": runtime.Version()}, 1},
 			},
-			absent: []string{"drawwatch_runs_total", "drawwatch_fetches_total", "drawwatch_run_duration_seconds"},
+			absent: []string{"drawwatch_fetches_total", "drawwatch_source_last_success_timestamp_seconds"},
 		},
 		{
 			name: "runs by result with duration histogram",
@@ -159,24 +216,13 @@ func TestMetrics(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m := NewMetrics()
+			m := NewMetrics("v1.2.3-test")
 			tt.record(m)
-			var buf bytes.Buffer
-			n, err := m.WriteTo(&buf)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if n != int64(buf.Len()) {
-				t.Errorf("WriteTo returned %d bytes, wrote %d", n, buf.Len())
-			}
-			fams, err := parseProm(bytes.NewReader(buf.Bytes()))
-			if err != nil {
-				t.Fatalf("output is not valid exposition format: %v\n%s", err, buf.String())
-			}
+			fams, body := scrapeMetrics(t, m.Handler())
 			for _, name := range declaredFamilies {
 				f := fams[name]
-				if f == nil || f.Help == "" || f.Type == "" {
-					t.Errorf("family %s missing or lacks HELP/TYPE", name)
+				if f == nil || f.GetHelp() == "" {
+					t.Errorf("family %s missing or lacks HELP", name)
 				}
 			}
 			for _, w := range tt.want {
@@ -185,22 +231,18 @@ func TestMetrics(t *testing.T) {
 					t.Errorf("family %s missing", w.family)
 					continue
 				}
-				labels := w.labels
-				if labels == nil {
-					labels = map[string]string{}
-				}
-				got, ok := f.value(w.name, labels)
+				got, ok := sampleValue(f, w.name, w.labels)
 				if !ok {
-					t.Errorf("no sample %s%v in:\n%s", w.name, labels, buf.String())
+					t.Errorf("no sample %s%v in:\n%s", w.name, w.labels, body)
 					continue
 				}
 				if got != w.value {
-					t.Errorf("%s%v = %v, want %v", w.name, labels, got, w.value)
+					t.Errorf("%s%v = %v, want %v", w.name, w.labels, got, w.value)
 				}
 			}
 			for _, name := range tt.absent {
-				if f := fams[name]; f != nil && len(f.Samples) > 0 {
-					t.Errorf("%s has samples before anything was recorded: %+v", name, f.Samples)
+				if f := fams[name]; f != nil && len(f.GetMetric()) > 0 {
+					t.Errorf("%s has samples before anything was recorded: %v", name, f.GetMetric())
 				}
 			}
 		})
@@ -212,40 +254,50 @@ func TestMetrics(t *testing.T) {
 var declaredFamilies = []string{
 	"drawwatch_runs_total",
 	"drawwatch_run_duration_seconds",
-	"drawwatch_fetches_total",
-	"drawwatch_fetch_duration_seconds",
-	"drawwatch_fetch_bytes_total",
-	"drawwatch_fetch_not_modified_total",
-	"drawwatch_source_last_success_timestamp_seconds",
+	"drawwatch_changes_total",
 	"drawwatch_announcements",
 	"drawwatch_draws",
-	"drawwatch_changes_total",
-	"drawwatch_alerts_sent_total",
-	"drawwatch_alerts_failed_total",
 	"drawwatch_alerts_pending",
+	"drawwatch_build_info",
 }
 
-// TestMetricsStableOutput checks that two writes of the same state are
+// TestMetricsStandardCollectors checks the go_* and process_* families
+// Prometheus users expect from any Go service are served.
+func TestMetricsStandardCollectors(t *testing.T) {
+	fams, _ := scrapeMetrics(t, NewMetrics("dev").Handler())
+	want := []string{"go_goroutines", "go_memstats_alloc_bytes", "go_gc_duration_seconds"}
+	if runtime.GOOS == "linux" {
+		want = append(want, "process_cpu_seconds_total", "process_resident_memory_bytes", "process_start_time_seconds")
+	}
+	for _, name := range want {
+		if fams[name] == nil {
+			t.Errorf("/metrics lacks %s", name)
+		}
+	}
+}
+
+// TestMetricsStableOutput checks that two scrapes of the same state are
 // byte-identical whatever order the series were created in.
 func TestMetricsStableOutput(t *testing.T) {
-	a, b := NewMetrics(), NewMetrics()
+	a, b := NewMetrics("dev"), NewMetrics("dev")
 	sources := []string{"zeta", "alpha", "mid"}
 	for i := range sources {
 		a.FetchDone(sources[i], "parsed", 200, time.Second, 10)
 		b.FetchDone(sources[len(sources)-1-i], "parsed", 200, time.Second, 10)
 	}
-	var wa, wb bytes.Buffer
-	if _, err := a.WriteTo(&wa); err != nil {
+	names := []string{"drawwatch_fetches_total", "drawwatch_fetch_bytes_total", "drawwatch_fetch_duration_seconds"}
+	wa, err := testutil.GatherAndFormat(a.Registry(), expfmt.TypeTextPlain, names...)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.WriteTo(&wb); err != nil {
+	wb, err := testutil.GatherAndFormat(b.Registry(), expfmt.TypeTextPlain, names...)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if wa.String() != wb.String() {
-		t.Fatalf("output depends on insertion order:\n%s\n---\n%s", wa.String(), wb.String())
+	if !bytes.Equal(wa, wb) {
+		t.Fatalf("output depends on insertion order:\n%s\n---\n%s", wa, wb)
 	}
-	// Sorted: alpha before mid before zeta within the family.
-	out := wa.String()
+	out := string(wa)
 	ia, im, iz := strings.Index(out, `source="alpha"`), strings.Index(out, `source="mid"`), strings.Index(out, `source="zeta"`)
 	if !(ia < im && im < iz) {
 		t.Errorf("series not sorted by label value:\n%s", out)
@@ -253,7 +305,7 @@ func TestMetricsStableOutput(t *testing.T) {
 }
 
 func TestMetricsConcurrent(t *testing.T) {
-	m := NewMetrics()
+	m := NewMetrics("dev")
 	var wg sync.WaitGroup
 	const workers, each = 8, 200
 	for w := range workers {
@@ -264,25 +316,17 @@ func TestMetricsConcurrent(t *testing.T) {
 				m.FetchDone("src", "parsed", 200, time.Millisecond, 1)
 				m.AlertSent("t")
 				if w == 0 {
-					var buf bytes.Buffer
-					_, _ = m.WriteTo(&buf)
+					rec := httptest.NewRecorder()
+					m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
 				}
 			}
 		}()
 	}
 	wg.Wait()
-	var buf bytes.Buffer
-	if _, err := m.WriteTo(&buf); err != nil {
-		t.Fatal(err)
-	}
-	fams, err := parseProm(&buf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if v, _ := fams["drawwatch_alerts_sent_total"].value("drawwatch_alerts_sent_total", map[string]string{"target": "t"}); v != workers*each {
+	if v := testutil.ToFloat64(m.alertsSent.WithLabelValues("t")); v != workers*each {
 		t.Errorf("alerts sent = %v, want %d", v, workers*each)
 	}
-	if v, _ := fams["drawwatch_fetch_bytes_total"].value("drawwatch_fetch_bytes_total", map[string]string{"source": "src"}); v != workers*each {
+	if v := testutil.ToFloat64(m.fetchBytes.WithLabelValues("src")); v != workers*each {
 		t.Errorf("bytes = %v, want %d", v, workers*each)
 	}
 }

@@ -46,8 +46,9 @@ type Options struct {
 
 // Server is the daemon's HTTP endpoint.
 type Server struct {
-	opts Options
-	loc  *time.Location
+	opts           Options
+	loc            *time.Location
+	metricsHandler http.Handler
 }
 
 // Timeouts of the HTTP server. The status page reads SQLite, which is fast;
@@ -66,7 +67,7 @@ const (
 // NewServer returns a Server; the zero parts of opts get defaults.
 func NewServer(opts Options) *Server {
 	if opts.Metrics == nil {
-		opts.Metrics = NewMetrics()
+		opts.Metrics = NewMetrics("")
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -77,7 +78,7 @@ func NewServer(opts Options) *Server {
 	if err != nil {
 		loc = time.UTC
 	}
-	return &Server{opts: opts, loc: loc}
+	return &Server{opts: opts, loc: loc, metricsHandler: opts.Metrics.Handler()}
 }
 
 // Handler routes /healthz, /readyz, /metrics and the status page at /.
@@ -148,12 +149,8 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) metrics(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	if _, err := s.opts.Metrics.WriteTo(w); err != nil {
-		// Headers are gone by now; the scraper sees a short body and fails.
-		slog.WarnContext(r.Context(), "write /metrics", "err", err)
-	}
+	s.metricsHandler.ServeHTTP(w, r)
 }
 
 // ListenAndServe listens on addr and serves until ctx is done, then shuts

@@ -139,7 +139,7 @@ func testSources() []SourceInfo {
 
 func newTestServer(t *testing.T, data Data, lastRun time.Time, haveRun bool) *Server {
 	t.Helper()
-	m := NewMetrics()
+	m := NewMetrics("test")
 	m.RunDone(true, 12*time.Second)
 	m.FetchDone("oinp-2024", store.OutcomeFetched, 200, 842*time.Millisecond, 187_400)
 	return NewServer(Options{
@@ -218,17 +218,13 @@ func TestEndpoints(t *testing.T) {
 
 func TestMetricsEndpointParses(t *testing.T) {
 	s := newTestServer(t, newTestStore(t), testNow, true)
-	rec := get(t, s.Handler(), "GET", "/metrics")
-	fams, err := parseProm(rec.Body)
-	if err != nil {
-		t.Fatalf("/metrics is not valid exposition format: %v", err)
-	}
+	fams, _ := scrapeMetrics(t, s.Handler())
 	for _, name := range declaredFamilies {
 		if fams[name] == nil {
 			t.Errorf("/metrics lacks %s", name)
 		}
 	}
-	if v, ok := fams["drawwatch_fetch_bytes_total"].value("drawwatch_fetch_bytes_total", map[string]string{"source": "oinp-2024"}); !ok || v != 187_400 {
+	if v, ok := sampleValue(fams["drawwatch_fetch_bytes_total"], "drawwatch_fetch_bytes_total", map[string]string{"source": "oinp-2024"}); !ok || v != 187_400 {
 		t.Errorf("fetch bytes = %v (%v), want 187400", v, ok)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/drawwatch/drawwatch/config"
 	"github.com/drawwatch/drawwatch/daemon"
 	"github.com/drawwatch/drawwatch/notify"
+	"github.com/drawwatch/drawwatch/scraper"
 	"github.com/drawwatch/drawwatch/store"
 	"github.com/drawwatch/drawwatch/web"
 )
@@ -55,7 +56,11 @@ func (a *app) runDaemon(ctx context.Context, st *store.Store) error {
 	if err != nil {
 		return withCode(exitUsage, err)
 	}
-	metrics := web.NewMetrics()
+	metrics := web.NewMetrics(scraper.Version)
+	metrics.DeclareTargets(a.cfg.Targets()...)
+	for _, src := range a.cfg.Sources {
+		metrics.DeclareSources(src.Name)
+	}
 	cfg := a.daemonConfig(st, router, ns, metrics, owner)
 	var d *daemon.Daemon
 	if ln != nil {

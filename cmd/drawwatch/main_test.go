@@ -432,7 +432,9 @@ listen = "`+freeAddr(t)+`"
 
 	listen := regexpFind(t, `listen = "([^"]+)"`, cfg)
 	metrics := httpGet(t, "http://"+listen+"/metrics")
-	for _, want := range []string{`drawwatch_alerts_sent_total{target="team"} 2`, `drawwatch_runs_total{result="ok"}`, "drawwatch_source_last_success_timestamp_seconds"} {
+	for _, want := range []string{`drawwatch_alerts_sent_total{target="team"} 2`, `drawwatch_runs_total{result="ok"}`, "drawwatch_source_last_success_timestamp_seconds",
+		// failure counters exist at zero, so a rate() alert rule sees the first failure
+		`drawwatch_alerts_failed_total{target="team"} 0`, `drawwatch_runs_total{result="error"} 0`, "drawwatch_build_info{", "go_goroutines", "process_start_time_seconds"} {
 		if !strings.Contains(metrics, want) {
 			t.Errorf("/metrics lacks %s:\n%s", want, metrics)
 		}
