@@ -23,13 +23,16 @@ const (
 	SourceUpdates = "oinp-updates"
 	SourceNOI     = "oinp-noi"
 	SourceITA     = "oinp-ita"
+	// SourceEERounds is IRCC's Express Entry rounds JSON (program EE).
+	SourceEERounds = "ircc-ee-rounds"
 )
 
 // Default source URLs: the pages drawwatch watches when no [[source]] is configured.
 const (
-	DefaultUpdatesURL = "https://www.ontario.ca/page/{year}-ontario-immigrant-nominee-program-updates"
-	DefaultNOIURL     = "https://www.ontario.ca/page/oinp-express-entry-notifications-interest"
-	DefaultITAURL     = "https://www.ontario.ca/page/ontario-immigrant-nominee-program-oinp-invitations-apply"
+	DefaultUpdatesURL  = "https://www.ontario.ca/page/{year}-ontario-immigrant-nominee-program-updates"
+	DefaultNOIURL      = "https://www.ontario.ca/page/oinp-express-entry-notifications-interest"
+	DefaultITAURL      = "https://www.ontario.ca/page/ontario-immigrant-nominee-program-oinp-invitations-apply"
+	DefaultEERoundsURL = "https://www.canada.ca/content/dam/ircc/documents/json/ee_rounds_123_en.json"
 )
 
 // DefaultCron polls every 10 minutes during Toronto business hours.
@@ -143,6 +146,7 @@ type Route struct {
 	Streams    []string `toml:"streams"`
 	NOCs       []string `toml:"nocs"`
 	Categories []string `toml:"categories"`
+	Programs   []string `toml:"programs"`
 	MinScore   *int     `toml:"min_score"`
 	MaxScore   *int     `toml:"max_score"`
 }
@@ -380,6 +384,7 @@ func (c *Config) applyDefaults(md *toml.MetaData) {
 			{Name: "updates", Kind: SourceUpdates, URL: DefaultUpdatesURL},
 			{Name: "noi", Kind: SourceNOI, URL: DefaultNOIURL},
 			{Name: "ita", Kind: SourceITA, URL: DefaultITAURL},
+			{Name: "ee-rounds", Kind: SourceEERounds, URL: DefaultEERoundsURL},
 		}
 	}
 	for i := range c.Sources {
@@ -502,9 +507,9 @@ func (c *Config) Validate() error {
 	for i, s := range c.Sources {
 		key := fmt.Sprintf("source[%d]", i)
 		switch s.Kind {
-		case SourceUpdates, SourceNOI, SourceITA:
+		case SourceUpdates, SourceNOI, SourceITA, SourceEERounds:
 		default:
-			bad("%s.kind: %q is not one of %s, %s, %s", key, s.Kind, SourceUpdates, SourceNOI, SourceITA)
+			bad("%s.kind: %q is not one of %s, %s, %s, %s", key, s.Kind, SourceUpdates, SourceNOI, SourceITA, SourceEERounds)
 		}
 		if err := checkSourceURL(s.URL); err != nil {
 			bad("%s.url: %v", key, err)
@@ -599,6 +604,9 @@ func (c *Config) Validate() error {
 		}
 		if r.MinScore != nil && r.MaxScore != nil && *r.MinScore > *r.MaxScore {
 			bad("%s: min_score %d is above max_score %d", key, *r.MinScore, *r.MaxScore)
+		}
+		for _, msg := range checkRoutePrograms(r) {
+			bad("%s.%s", key, msg)
 		}
 	}
 	if len(c.Routes) == 0 && len(targets) > 0 {

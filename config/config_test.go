@@ -28,8 +28,8 @@ func TestExampleConfigParses(t *testing.T) {
 	if err != nil {
 		t.Fatalf("config.example.toml: %v", err)
 	}
-	if got := len(cfg.Sources); got != 3 {
-		t.Errorf("sources = %d, want 3", got)
+	if got := len(cfg.Sources); got != 4 {
+		t.Errorf("sources = %d, want 4", got)
 	}
 	if cfg.Slack[0].WebhookURL != "https://hooks.slack.com/services/T000/B000/SECRETHOOK" {
 		t.Errorf("webhook_url not expanded from the environment: %q", cfg.Slack[0].WebhookURL)
@@ -156,7 +156,7 @@ func TestLoadWithoutFileUsesDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(cfg.Sources) != 3 || cfg.Store.Path != "drawwatch.db" || cfg.Store.BacklogDays != 7 {
+	if len(cfg.Sources) != 4 || cfg.Sources[3].Kind != SourceEERounds || cfg.Store.Path != "drawwatch.db" || cfg.Store.BacklogDays != 7 {
 		t.Errorf("defaults: %+v", cfg)
 	}
 	if _, err := Load("does-not-exist.toml"); err == nil {

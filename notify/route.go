@@ -38,12 +38,18 @@ type Route struct {
 	Streams    []string
 	NOCs       []string
 	Categories []string
-	MinScore   *int
-	MaxScore   *int
+	// Programs keeps draws of these programs ("OINP", "EE"). Left empty, a
+	// route with other draw filters keeps OINP draws only, as it did
+	// before drawwatch read Express Entry rounds; one without filters
+	// keeps every program.
+	Programs []string
+	MinScore *int
+	MaxScore *int
 }
 
 func (r Route) hasDrawFilters() bool {
-	return len(r.Streams) > 0 || len(r.NOCs) > 0 || len(r.Categories) > 0 || r.MinScore != nil || r.MaxScore != nil
+	return len(r.Streams) > 0 || len(r.NOCs) > 0 || len(r.Categories) > 0 || r.MinScore != nil || r.MaxScore != nil ||
+		len(r.Programs) > 0
 }
 
 func (r Route) wants(kind string) bool {
@@ -184,6 +190,9 @@ func routeMatches(rt Route, ev drawwatch.Event) bool {
 }
 
 func drawPasses(rt Route, d drawwatch.Draw) bool {
+	if !programPasses(rt, d) {
+		return false
+	}
 	if len(rt.Streams) > 0 && !slices.Contains(rt.Streams, strings.ToLower(string(d.Stream))) {
 		return false
 	}
@@ -233,4 +242,13 @@ func scoreOverlaps(rt Route, d drawwatch.Draw) bool {
 // HighlightFor is Highlight for an alert, usable as a Highlighter.
 func (r *Router) HighlightFor(a drawwatch.Alert) []string {
 	return r.Highlight(a.Event, a.Target)
+}
+
+// programPasses applies the route's programs (see Route.Programs); it is
+// only asked for routes with draw filters.
+func programPasses(rt Route, d drawwatch.Draw) bool {
+	if len(rt.Programs) == 0 {
+		return d.ProgramOf() == drawwatch.ProgramOINP
+	}
+	return slices.ContainsFunc(rt.Programs, func(p string) bool { return strings.EqualFold(p, d.ProgramOf()) })
 }

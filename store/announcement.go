@@ -414,13 +414,18 @@ func syncDraws(ctx context.Context, tx *sql.Tx, annRow int64, kind drawwatch.Pag
 		if d.NOCs == nil {
 			nocs = []byte("[]")
 		}
-		args := []any{d.Program, string(d.Stream), d.StreamName, d.Category, drawwatch.Slug(d.Category), d.Date, d.Invitation,
+		ee, err := eeColumns(d)
+		if err != nil {
+			return nil, err
+		}
+		args := append([]any{d.Program, string(d.Stream), d.StreamName, d.Category, drawwatch.Slug(d.Category), d.Date, d.Invitation,
 			d.ScoreKind, nullInt(d.ScoreMin), nullInt(d.ScoreMax), nullInt(d.Invitations), d.ProfilesFrom, d.ProfilesTo,
-			string(nocs), d.Deadline, d.Notes, d.SourceURL}
+			string(nocs), d.Deadline, d.Notes, d.SourceURL}, ee...)
 		if id, ok := stored[keys[i]]; ok {
 			if _, err := tx.ExecContext(ctx, `UPDATE draws SET program = ?, stream = ?, stream_name = ?, category = ?,
 				category_slug = ?, date = ?, invitation = ?, score_kind = ?, score_min = ?, score_max = ?, invitations = ?,
-				profiles_from = ?, profiles_to = ?, nocs = ?, deadline = ?, notes = ?, source_url = ? WHERE id = ?`,
+				profiles_from = ?, profiles_to = ?, nocs = ?, deadline = ?, notes = ?, source_url = ?,
+				round = ?, tie_break = ?, programs_included = ?, distribution = ? WHERE id = ?`,
 				append(args, id)...); err != nil {
 				return nil, err
 			}
@@ -430,8 +435,8 @@ func syncDraws(ctx context.Context, tx *sql.Tx, annRow int64, kind drawwatch.Pag
 		}
 		r, err := tx.ExecContext(ctx, `INSERT INTO draws (announcement_id, page_kind, draw_key, program, stream, stream_name,
 			category, category_slug, date, invitation, score_kind, score_min, score_max, invitations, profiles_from,
-			profiles_to, nocs, deadline, notes, source_url, first_seen)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			profiles_to, nocs, deadline, notes, source_url, round, tie_break, programs_included, distribution, first_seen)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			append(append([]any{annRow, string(kind), keys[i]}, args...), now)...)
 		if err != nil {
 			return nil, err
@@ -448,8 +453,8 @@ func syncDraws(ctx context.Context, tx *sql.Tx, annRow int64, kind drawwatch.Pag
 	return ids, nil
 }
 
-// previousDraws finds, per draw, the latest earlier draw of the same stream
-// and category, as the merged view shows it.
+// previousDraws finds, per draw, the latest earlier draw of the same
+// program, stream and category, as the merged view shows it.
 func previousDraws(ctx context.Context, x execer, draws []drawwatch.Draw) ([]*drawwatch.Draw, error) {
 	if len(draws) == 0 {
 		return nil, nil
@@ -459,9 +464,9 @@ func previousDraws(ctx context.Context, x execer, draws []drawwatch.Draw) ([]*dr
 		if d.Date == "" {
 			continue
 		}
-		rows, err := x.QueryContext(ctx, `SELECT `+drawRowColumns+drawRowFrom+`WHERE d.stream = ? AND d.category_slug = ?
+		rows, err := x.QueryContext(ctx, `SELECT `+drawRowColumns+drawRowFrom+`WHERE d.program = ? AND d.stream = ? AND d.category_slug = ?
 			AND d.date != '' AND d.date < ? AND d.merged_into IS NULL AND a.removed_at IS NULL
-			ORDER BY d.date DESC, d.id DESC LIMIT 1`, string(d.Stream), drawwatch.Slug(d.Category), d.Date)
+			ORDER BY d.date DESC, d.id DESC LIMIT 1`, d.ProgramOf(), string(d.Stream), drawwatch.Slug(d.Category), d.Date)
 		if err != nil {
 			return nil, err
 		}

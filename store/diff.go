@@ -53,6 +53,10 @@ var drawFields = []struct {
 	{"deadline", func(d drawwatch.Draw) string { return d.Deadline }},
 	{"notes", func(d drawwatch.Draw) string { return d.Notes }},
 	{"source_url", func(d drawwatch.Draw) string { return d.SourceURL }},
+	{"round", func(d drawwatch.Draw) string { return d.Round }},
+	{"tie_break", func(d drawwatch.Draw) string { return d.TieBreak }},
+	{"programs_included", func(d drawwatch.Draw) string { return strings.Join(d.ProgramsIncluded, ", ") }},
+	{"distribution", func(d drawwatch.Draw) string { return distributionSummary(d.Distribution) }},
 }
 
 // diffAnnouncements lists what changed from old to cur: announcement-level

@@ -14,6 +14,7 @@ import (
 
 // DrawFilter selects draws for Draws. Zero fields select everything.
 type DrawFilter struct {
+	Program        string // "EE", "OINP"; draws stored before programs were told apart are OINP
 	Stream         string
 	NOC            string // exact code, or a prefix ending in '*' ("213*")
 	Since          string // YYYY-MM-DD, inclusive
@@ -44,7 +45,7 @@ func (s *Store) Draws(ctx context.Context, f DrawFilter) ([]StoredDraw, error) {
 		}
 		out = append(out, ds...)
 	}
-	if (f.Kind == "" || f.Kind == drawwatch.KindNews) && f.Stream == "" && f.NOC == "" {
+	if (f.Kind == "" || f.Kind == drawwatch.KindNews) && f.Stream == "" && f.NOC == "" && (f.Program == "" || strings.EqualFold(f.Program, drawwatch.ProgramOINP)) {
 		ns, err := s.news(ctx, f)
 		if err != nil {
 			return nil, s.wrap("list news", err)
@@ -65,6 +66,10 @@ func (s *Store) mergedDraws(ctx context.Context, f DrawFilter) ([]StoredDraw, er
 	// those in SQL never separates them.
 	q := `SELECT ` + drawRowColumns + drawRowFrom + `WHERE 1 = 1`
 	var args []any
+	if f.Program != "" {
+		q += ` AND d.program = ?`
+		args = append(args, strings.ToUpper(f.Program))
+	}
 	if f.Stream != "" {
 		q += ` AND d.stream = ?`
 		args = append(args, f.Stream)

@@ -39,7 +39,8 @@ type drawRow struct {
 const drawRowColumns = `d.id, d.announcement_id, a.ann_id, a.title, a.kind, d.page_kind, d.draw_key,
 	d.program, d.stream, d.stream_name, d.category, d.date, d.invitation, d.score_kind,
 	d.score_min, d.score_max, d.invitations, d.profiles_from, d.profiles_to, d.nocs, d.deadline, d.notes,
-	d.source_url, d.first_seen, d.merged_into, a.removed_at IS NOT NULL`
+	d.source_url, d.first_seen, d.merged_into, a.removed_at IS NOT NULL,
+	d.round, d.tie_break, d.programs_included, d.distribution`
 
 const drawRowFrom = ` FROM draws d JOIN announcements a ON a.id = d.announcement_id `
 
@@ -48,13 +49,17 @@ func scanDrawRows(rows *sql.Rows) ([]drawRow, error) {
 	var out []drawRow
 	for rows.Next() {
 		var r drawRow
-		var stream, nocs string
+		var stream, nocs, programs, dist string
 		var smin, smax, inv sql.NullInt64
 		if err := rows.Scan(&r.id, &r.annRow, &r.annID, &r.annTitle, &r.annKind, &r.pageKind, &r.key,
 			&r.draw.Program, &stream, &r.draw.StreamName, &r.draw.Category, &r.draw.Date, &r.draw.Invitation,
 			&r.draw.ScoreKind, &smin, &smax, &inv, &r.draw.ProfilesFrom, &r.draw.ProfilesTo, &nocs,
-			&r.draw.Deadline, &r.draw.Notes, &r.draw.SourceURL, &r.firstSeen, &r.mergedInto, &r.removed); err != nil {
+			&r.draw.Deadline, &r.draw.Notes, &r.draw.SourceURL, &r.firstSeen, &r.mergedInto, &r.removed,
+			&r.draw.Round, &r.draw.TieBreak, &programs, &dist); err != nil {
 			return nil, err
+		}
+		if err := scanEEColumns(&r.draw, programs, dist); err != nil {
+			return nil, fmt.Errorf("decode draw %d: %w", r.id, err)
 		}
 		r.draw.Stream = drawwatch.Stream(stream)
 		r.draw.ScoreMin, r.draw.ScoreMax, r.draw.Invitations = intPtr(smin), intPtr(smax), intPtr(inv)

@@ -356,6 +356,9 @@ func redactURL(raw string) string {
 }
 
 func pageKind(sourceKind string) drawwatch.PageKind {
+	if sourceKind == config.SourceEERounds {
+		return drawwatch.PageEERounds
+	}
 	switch strings.TrimPrefix(sourceKind, "oinp-") {
 	case "noi":
 		return drawwatch.PageNOI

@@ -139,7 +139,7 @@ func (a *app) router() (*notify.Router, error) {
 	for _, r := range a.cfg.Routes {
 		routes = append(routes, notify.Route{
 			Name: r.Name, Targets: r.Targets, Kinds: r.Kinds, Streams: r.Streams, NOCs: r.NOCs,
-			Categories: r.Categories, MinScore: r.MinScore, MaxScore: r.MaxScore,
+			Categories: r.Categories, Programs: r.Programs, MinScore: r.MinScore, MaxScore: r.MaxScore,
 		})
 	}
 	return notify.NewRouter(routes, a.cfg.Targets())
