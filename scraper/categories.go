@@ -154,3 +154,23 @@ func sentenceCategory(s string) string {
 	}
 	return ""
 }
+
+// clauseCategory is the occupation group one clause names, for a sentence
+// that gives one stream several bands ("a score of 73 for health
+// occupations and 70 for tech occupations").
+func clauseCategory(clause string) string {
+	if c := knownCategory(clause); c != "" {
+		return c
+	}
+	lower := strings.ToLower(clause)
+	at, name := -1, ""
+	for _, g := range occupationGroups {
+		if loc := g.re.FindStringIndex(lower); loc != nil && (at < 0 || loc[0] > at) {
+			at, name = loc[0], g.name // the group named last is the clause's own
+		}
+	}
+	if name == "" {
+		return ""
+	}
+	return categoryName(name + " occupations")
+}

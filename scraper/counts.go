@@ -97,7 +97,10 @@ func followedBy(s, w string, ok func(byte) bool) bool {
 // count in the draw's own paragraph, a count whose clause names one stream
 // with one draw, or the only count of a one-draw announcement. A count
 // shared by several streams goes to Notes instead.
-func assignCounts(draws []drawwatch.Draw, drawItem []int, items []item) {
+//
+// It returns the announcement's total: a count stated for several draws
+// together, else the sum of the draws' own counts when each has one.
+func assignCounts(draws []drawwatch.Draw, drawItem []int, items []item) *int {
 	// the counts of every sentence, found once: counts[ii][si]
 	counts := make([][][][]int, len(items))
 	for ii, it := range items {
@@ -125,18 +128,35 @@ func assignCounts(draws []drawwatch.Draw, drawItem []int, items []item) {
 			}
 		}
 	}
+	var total *int
 	for ii, sentences := range counts {
 		for si, ms := range sentences {
 			if len(ms) > 0 {
-				assignSentenceCounts(draws, items[ii].sentences[si], ms)
+				own := sameItemDraws(drawItem, ii) == 1
+				if t := assignSentenceCounts(draws, items[ii].sentences[si], ms, own); total == nil {
+					total = t
+				}
 			}
 		}
 	}
+	if total != nil {
+		return total
+	}
+	sum := 0
+	for _, d := range draws {
+		if d.Invitations == nil {
+			return nil
+		}
+		sum += *d.Invitations
+	}
+	return &sum
 }
 
 // assignSentenceCounts ties the counts of one sentence to draws; matches
-// are its countMatches.
-func assignSentenceCounts(draws []drawwatch.Draw, text string, matches [][]int) {
+// are its countMatches; own says the sentence's paragraph has one draw of
+// its own. It returns a count the sentence states for several draws
+// together, or nil.
+func assignSentenceCounts(draws []drawwatch.Draw, text string, matches [][]int, own bool) (total *int) {
 	for mi, m := range matches {
 		n, ok := countOf(text, m)
 		if !ok {
@@ -156,6 +176,10 @@ func assignSentenceCounts(draws []drawwatch.Draw, text string, matches [][]int) 
 			if draws[0].Invitations == nil {
 				draws[0].Invitations = &n
 			}
+		case len(named) == 0 && !own:
+			if total == nil { // "we issued 1,057 invitations" across the draws
+				total = &n
+			}
 		case len(named) == 1:
 			idx := -1
 			for i, d := range draws {
@@ -170,7 +194,13 @@ func assignSentenceCounts(draws []drawwatch.Draw, text string, matches [][]int) 
 			if idx >= 0 && draws[idx].Invitations == nil {
 				draws[idx].Invitations = &n
 			}
+			if idx == -2 && total == nil && allOf(draws, named[0]) {
+				total = &n
+			}
 		case len(named) > 1:
+			if total == nil {
+				total = &n
+			}
 			note := strconv.Itoa(n) + " invitations in total across streams"
 			for i := range draws {
 				for _, st := range named {
@@ -182,6 +212,17 @@ func assignSentenceCounts(draws []drawwatch.Draw, text string, matches [][]int) 
 			}
 		}
 	}
+	return total
+}
+
+// allOf reports whether every draw is of stream st.
+func allOf(draws []drawwatch.Draw, st drawwatch.Stream) bool {
+	for _, d := range draws {
+		if d.Stream != st {
+			return false
+		}
+	}
+	return true
 }
 
 func sameItemDraws(drawItem []int, ii int) int {

@@ -1,180 +1,378 @@
 package scraper
 
-// Draw extraction: composing stream, band, NOC set, count and dates.
+// Draw extraction composes a draw from parts the text binds together,
+// clause by clause: a stream (named in the clause, else the nearest earlier
+// sentence, else the title), a score band (any filler joined to any band
+// form, see bandsIn), a NOC set (codes in the clause, else the list, table
+// or lines that follow), a count and a date. So a sentence giving two
+// streams their own bands over one shared list, or a band form met with a
+// NOC form never seen together, reads without a rule of its own.
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/drawwatch/drawwatch"
 )
 
-// extractDraws reads the draws an announcement reports: one per score
-// statement (a sentence stating a band), each with the stream its sentence
-// or the text before it names, the category of its sub-heading, sentence or
-// title, and the NOC list that follows it. An issuance with no stated band
-// (EMPP draws, older pages) gives one draw per stream it names.
-func extractDraws(b *annBuilder, text string, year int, sourceURL string) []drawwatch.Draw {
+// extraction is what one announcement yields: its draws, the count it
+// states for them together, and the sentences no draw accounts for.
+type extraction struct {
+	draws    []drawwatch.Draw
+	total    *int
+	unparsed []string
+}
+
+// drawExtractor reads one announcement's items into draws.
+type drawExtractor struct {
+	b         *annBuilder
+	year      int
+	sourceURL string
+	items     []item
+	issueDate string
+	titleCat  *string        // titleCategory(b.title), read when first needed
+	dates     map[int]string // itemDate by item, read once
+
+	draws  []drawwatch.Draw
+	origin []int // item of each draw, -1 for none
+	group  []int // band sentence of each draw: draws of one sentence share it
+
+	seen         sentencesRead // for the stream a statement refers to
+	section      string        // category of the current sub-heading
+	sectionStart int           // first draw of the current section
+	parent       int           // last draw before the current sub-heading
+	split        map[int]bool  // draws split over sub-heading lists
+	pending      []drawwatch.NOC
+	groups       int // band sentences read
+	lastText     string
+	acct         accounts
+}
+
+// extractDraws reads the draws an announcement reports. An issuance with
+// no stated band (EMPP draws, older pages) gives one draw per stream it
+// names.
+func extractDraws(b *annBuilder, text string, year int, sourceURL string) extraction {
 	// Text holds the title and every sentence, and each sentence that
 	// reports an issuance holds "ssu" or "draw" (see issued): without
 	// them, only a title ending "invited" reports one. Most news stops here.
 	if !strings.Contains(text, "ssu") && !strings.Contains(text, "draw") && !strings.HasSuffix(strings.ToLower(b.title), " invited") {
-		return nil
+		return extraction{}
 	}
 	items := announcementItems(b)
 	if !reportsIssuance(b.title, items) {
-		return nil
+		return extraction{}
 	}
-	issueDate := issuanceDate(items, year, b.posted)
-	titleCat, titleRead := "", false // read once, when a draw needs it
-	dates := map[int]string{}        // itemDate by item, read once
-
-	var draws []drawwatch.Draw
-	var drawItem []int     // index of the item each draw came from
-	var seen sentencesRead // for finding the stream a statement refers to
-	section := ""          // category of the current sub-heading
-	sectionStart := 0      // first draw index in the current section
-	parent := -1           // last draw before the current sub-heading
-	split := map[int]bool{}
-	var pending []drawwatch.NOC
-
-	newDraw := func(stream drawwatch.Stream, category string) drawwatch.Draw {
-		inv, sk := InvitationKind(stream)
-		return drawwatch.Draw{
-			Program: drawwatch.Program, Stream: stream, StreamName: StreamName(stream), Category: category,
-			Date: issueDate, Invitation: inv, ScoreKind: sk, SourceURL: sourceURL,
-		}
-	}
-
+	x := &drawExtractor{b: b, year: year, sourceURL: sourceURL, items: items, dates: map[int]string{},
+		parent: -1, split: map[int]bool{}, acct: newAccounts(items)}
+	x.issueDate = issuanceDate(items, year, b.posted)
 	for ii, it := range items {
 		switch it.kind {
 		case itemHeading:
-			section = ""
-			if h := it.sentences[0]; looksLikeSubheading(h) {
-				section = categoryName(strings.TrimSuffix(h, ":"))
-			}
-			if c := knownCategory(it.sentences[0]); c != "" {
-				section = c
-			}
-			pending = nil
-			sectionStart = len(draws)
-			parent = len(draws) - 1
+			x.heading(it)
 		case itemNOCs:
-			switch {
-			case len(draws) > sectionStart:
-				d := &draws[len(draws)-1]
-				d.NOCs = append(d.NOCs, it.nocs...)
-			case parent >= 0 && section != "":
-				// a band stated once, then NOC lists under sub-headings
-				// (2021: "Health and agricultural occupations:")
-				d := draws[parent]
-				d.Category = section
-				d.NOCs = append([]drawwatch.NOC(nil), it.nocs...)
-				split[parent] = true
-				draws = append(draws, d)
-				drawItem = append(drawItem, ii)
-			default:
-				pending = append(pending, it.nocs...)
-			}
+			x.nocList(ii, it)
 		case itemText:
-			for _, s := range it.sentences {
-				lo, hi, ok := scoreBand(s)
-				if !ok || statesRule(s) {
-					seen.add(s)
-					continue
-				}
-				stream, ok := statementStream(s, &seen, b.title)
-				seen.add(s)
-				if !ok {
-					continue
-				}
-				category := section
-				if category == "" {
-					category = sentenceCategory(s)
-				}
-				if category == "" {
-					if !titleRead {
-						titleCat, titleRead = titleCategory(b.title), true
-					}
-					category = titleCat
-				}
-				d := newDraw(stream, category)
-				d.ScoreMin, d.ScoreMax = lo, hi
-				if _, ok := dates[ii]; !ok {
-					dates[ii] = itemDate(it, year)
-				}
-				if dt := dates[ii]; dt != "" {
-					d.Date = dt
-				}
-				d.NOCs = inlineNOCs(s)
-				if len(pending) > 0 && len(d.NOCs) == 0 {
-					// a list before the bands applies to each of them (2020)
-					d.NOCs = append([]drawwatch.NOC(nil), pending...)
-				}
-				draws = append(draws, d)
-				drawItem = append(drawItem, ii)
+			for si, s := range it.sentences {
+				x.sentence(ii, si, s)
+				x.lastText = s
 			}
 		}
 	}
-	// a band that was split over sub-heading lists is not a draw of its own
-	if len(split) > 0 {
-		kept := draws[:0]
-		keptItem := drawItem[:0]
-		for i, d := range draws {
-			if split[i] && len(d.NOCs) == 0 {
+	x.dropSplit()
+	if len(x.draws) == 0 {
+		x.draws = issuanceDraws(items, b.title, x.newDraw)
+		x.origin = make([]int, len(x.draws))
+		x.group = make([]int, len(x.draws))
+		for i := range x.origin {
+			x.origin[i], x.group[i] = -1, -1
+		}
+		if len(x.draws) == 1 && len(x.pending) > 0 {
+			x.draws[0].NOCs = x.pending
+			x.acct.usePending()
+		}
+	}
+	x.draws, x.origin = dropRepeats(x.draws, x.origin)
+	if len(x.draws) == 0 {
+		return extraction{}
+	}
+	total := assignCounts(x.draws, x.origin, items)
+	x.finish(text)
+	return extraction{draws: x.draws, total: total, unparsed: x.acct.unparsed(x.draws)}
+}
+
+func (x *drawExtractor) newDraw(stream drawwatch.Stream, category string) drawwatch.Draw {
+	inv, sk := stream.Kinds()
+	return drawwatch.Draw{
+		Program: drawwatch.Program, Stream: stream, StreamName: stream.Name(), Category: category,
+		Date: x.issueDate, Invitation: inv, ScoreKind: sk, SourceURL: x.sourceURL,
+	}
+}
+
+func (x *drawExtractor) heading(it item) {
+	h := it.sentences[0]
+	x.section = ""
+	if looksLikeSubheading(h) {
+		x.section = categoryName(strings.TrimSuffix(h, ":"))
+	}
+	if c := knownCategory(h); c != "" {
+		x.section = c
+	}
+	x.pending = nil
+	x.acct.dropPending()
+	x.sectionStart = len(x.draws)
+	x.parent = len(x.draws) - 1
+}
+
+// nocList gives a list (ul, table, lines) to the draws of the band
+// sentence before it: all of them when that sentence binds several streams
+// to one list, only those the sentence just before the list names when it
+// names some.
+func (x *drawExtractor) nocList(ii int, it item) {
+	switch {
+	case len(x.draws) > x.sectionStart:
+		for _, i := range x.listTargets() {
+			x.draws[i].NOCs = append(x.draws[i].NOCs, it.nocs...)
+		}
+		x.acct.useList(ii)
+	case x.parent >= 0 && x.section != "":
+		// a band stated once, then NOC lists under sub-headings
+		// (2021: "Health and agricultural occupations:")
+		d := x.draws[x.parent]
+		d.Category = x.section
+		d.NOCs = append([]drawwatch.NOC(nil), it.nocs...)
+		x.split[x.parent] = true
+		x.draws = append(x.draws, d)
+		x.origin = append(x.origin, ii)
+		x.group = append(x.group, x.group[x.parent])
+		x.acct.useList(ii)
+	default:
+		x.pending = append(x.pending, it.nocs...)
+		x.acct.pendList(ii)
+	}
+}
+
+// listTargets are the draws a list that follows belongs to.
+func (x *drawExtractor) listTargets() []int {
+	last := len(x.draws) - 1
+	var group []int
+	for i := last; i >= x.sectionStart && x.group[i] == x.group[last]; i-- {
+		group = append([]int{i}, group...)
+	}
+	if len(group) > 1 {
+		named := findStreams(x.lastText)
+		var picked []int
+		for _, i := range group {
+			for _, st := range named {
+				if x.draws[i].Stream == st {
+					picked = append(picked, i)
+					break
+				}
+			}
+		}
+		if len(picked) > 0 && len(picked) < len(group) {
+			return picked
+		}
+	}
+	return group
+}
+
+// sentence reads the bands one sentence states, each bound to its clause's
+// stream, category, date and codes.
+func (x *drawExtractor) sentence(ii, si int, s string) {
+	bands := bandsIn(s)
+	if len(bands) == 0 || statesRule(s) {
+		x.seen.add(s)
+		return
+	}
+	mentions := streamMentions(s)
+	x.groups++
+	var prev []drawwatch.Stream
+	var drawBand []int // band of each draw this sentence makes
+	from := 0
+	first := len(x.draws)
+	for bi, bd := range bands {
+		next := len(s)
+		if bi+1 < len(bands) {
+			next = bands[bi+1].start
+		}
+		streams := boundStreams(s, mentions, from, bd.start)
+		end := bd.end
+		if len(streams) == 0 {
+			// "a score of 50 and above received an invitation under the
+			// Foreign Worker stream": the first stream after the band
+			for _, m := range mentions {
+				if m.start >= bd.end && m.start < next {
+					streams, end = []drawwatch.Stream{m.slug}, m.end
+					break
+				}
+			}
+		}
+		if len(streams) == 0 {
+			streams = prev
+		}
+		if len(streams) == 0 {
+			st, ok := statementStream(s, &x.seen, x.b.title)
+			if !ok {
 				continue
 			}
-			kept = append(kept, d)
-			keptItem = append(keptItem, drawItem[i])
+			streams = []drawwatch.Stream{st}
 		}
-		draws, drawItem = kept, keptItem
-	}
-	if len(draws) == 0 {
-		draws = issuanceDraws(items, b.title, text, newDraw)
-		drawItem = make([]int, len(draws))
-		for i := range drawItem {
-			drawItem[i] = -1
+		prev = streams
+		clause := s[from:bd.end]
+		for _, st := range streams {
+			d := x.newDraw(st, x.category(s, clause, bands))
+			d.ScoreMin, d.ScoreMax = bd.lo, bd.hi
+			d.Date = x.clauseDate(ii, clause, len(bands) > 1)
+			x.draws = append(x.draws, d)
+			x.origin = append(x.origin, ii)
+			x.group = append(x.group, x.groups)
+			drawBand = append(drawBand, bi)
 		}
-		if len(draws) == 1 && len(pending) > 0 {
-			draws[0].NOCs = pending
+		x.acct.readBand(ii, si)
+		from = end
+	}
+	x.seen.add(s)
+	x.inlineCodes(ii, si, s, bands, first, drawBand)
+}
+
+// category is a band's category: its sub-heading's, else its clause's when
+// the sentence gives one stream several bands, else its sentence's, else
+// the title's.
+func (x *drawExtractor) category(s, clause string, bands []bandAt) string {
+	if x.section != "" {
+		return x.section
+	}
+	if len(bands) > 1 {
+		if c := clauseCategory(clause); c != "" {
+			return c
 		}
 	}
-	draws = dropRepeats(draws, drawItem)
-	if len(draws) == 0 {
-		return nil
+	if c := sentenceCategory(s); c != "" {
+		return c
 	}
-	assignCounts(draws, drawItem, items)
-	from, to := profileWindow(items, year)
+	if x.titleCat == nil {
+		c := titleCategory(x.b.title)
+		x.titleCat = &c
+	}
+	return *x.titleCat
+}
+
+// clauseDate is the date a clause of a sentence with several bands gives
+// its draw ("on April 8"), else its paragraph's, else the announcement's.
+func (x *drawExtractor) clauseDate(ii int, clause string, several bool) string {
+	if loc := reOnDate.FindStringIndex(clause); several && loc != nil {
+		if d, ok := firstDateIn(clause[loc[0]:], x.yearOfPost()); ok {
+			return d
+		}
+	}
+	if _, ok := x.dates[ii]; !ok {
+		x.dates[ii] = itemDate(x.items[ii], x.year)
+	}
+	if dt := x.dates[ii]; dt != "" {
+		return dt
+	}
+	return x.issueDate
+}
+
+func (x *drawExtractor) yearOfPost() int {
+	if len(x.b.posted) >= 4 {
+		if y, err := strconv.Atoi(x.b.posted[:4]); err == nil {
+			return y
+		}
+	}
+	return x.year
+}
+
+// inlineCodes gives the codes a band sentence names to its draws: a code
+// belongs to the band before it; codes after the last band, when no other
+// band has codes of its own, are a list the sentence's bands share.
+func (x *drawExtractor) inlineCodes(ii, si int, s string, bands []bandAt, first int, drawBand []int) {
+	codes := inlineNOCsAt(s)
+	if len(codes) == 0 {
+		if len(x.pending) > 0 {
+			// a list before the bands applies to each of them (2020)
+			for i := first; i < len(x.draws); i++ {
+				x.draws[i].NOCs = append([]drawwatch.NOC(nil), x.pending...)
+			}
+			if len(x.draws) > first {
+				x.acct.usePending()
+			}
+		}
+		return
+	}
+	own := make([][]drawwatch.NOC, len(bands))
+	for _, c := range codes {
+		bi := 0
+		for bi+1 < len(bands) && bands[bi+1].start < c.at {
+			bi++
+		}
+		own[bi] = append(own[bi], c.noc)
+	}
+	shared := len(bands) > 1
+	for _, o := range own[:len(bands)-1] {
+		shared = shared && len(o) == 0
+	}
+	for i := first; i < len(x.draws); i++ {
+		bi := drawBand[i-first]
+		if shared {
+			bi = len(bands) - 1
+		}
+		x.draws[i].NOCs = append(x.draws[i].NOCs, own[bi]...)
+	}
+	if len(x.draws) > first {
+		x.acct.readCodes(ii, si)
+	}
+}
+
+// dropSplit drops a band that was split over sub-heading lists: it is not
+// a draw of its own.
+func (x *drawExtractor) dropSplit() {
+	if len(x.split) == 0 {
+		return
+	}
+	kept, keptOrigin, keptGroup := x.draws[:0], x.origin[:0], x.group[:0]
+	for i, d := range x.draws {
+		if x.split[i] && len(d.NOCs) == 0 {
+			continue
+		}
+		kept = append(kept, d)
+		keptOrigin = append(keptOrigin, x.origin[i])
+		keptGroup = append(keptGroup, x.group[i])
+	}
+	x.draws, x.origin, x.group = kept, keptOrigin, keptGroup
+}
+
+// finish sets what the announcement states for all its draws: profile
+// window, deadline, the posted date where none is stated, the targeted
+// note, and NOC lists without repeats.
+func (x *drawExtractor) finish(text string) {
+	from, to := profileWindow(x.items, x.year)
 	deadline := ""
-	forSentences(items, func(s string) bool {
+	forSentences(x.items, func(s string) bool {
 		if !strings.Contains(s, "eadline") && !strings.Contains(s, "ubmit") {
 			return true
 		}
 		if m := reDeadline.FindStringSubmatch(s); m != nil {
-			deadline, _ = ParseDate(m[1], year)
+			deadline, _ = ParseDate(m[1], x.year)
 			return false
 		}
 		return true
 	})
 	targeted := containsFold(text, "targeted")
-	for i := range draws {
-		d := &draws[i]
+	for i := range x.draws {
+		d := &x.draws[i]
 		d.ProfilesFrom, d.ProfilesTo, d.Deadline = from, to, deadline
 		if d.Date == "" {
-			d.Date = b.posted
+			d.Date = x.b.posted
 		}
 		if targeted {
 			d.Notes = joinNote(d.Notes, "targeted draw")
 		}
-		if d.NOCs == nil {
-			d.NOCs = []drawwatch.NOC{}
-		}
+		d.NOCs = drawwatch.NormalizeNOCs(d.NOCs)
 	}
-	return draws
 }
 
-// dropRepeats removes a draw that repeats an earlier one's key and band
-// (a band restated further down), keeping drawItem in step.
-func dropRepeats(draws []drawwatch.Draw, drawItem []int) []drawwatch.Draw {
+func dropRepeats(draws []drawwatch.Draw, drawItem []int) ([]drawwatch.Draw, []int) {
 	kept := draws[:0]
 	n := 0
 	for i, d := range draws {
@@ -191,7 +389,7 @@ func dropRepeats(draws []drawwatch.Draw, drawItem []int) []drawwatch.Draw {
 			n++
 		}
 	}
-	return kept
+	return kept, drawItem[:n]
 }
 
 func cmpInt(a, b *int) bool {

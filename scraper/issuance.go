@@ -68,7 +68,7 @@ func reportsIssuance(title string, items []item) bool {
 
 // issuanceDraws makes one draw per stream named by the sentences that
 // report an issuance, for announcements that state no score band.
-func issuanceDraws(items []item, title, text string, newDraw func(drawwatch.Stream, string) drawwatch.Draw) []drawwatch.Draw {
+func issuanceDraws(items []item, title string, newDraw func(drawwatch.Stream, string) drawwatch.Draw) []drawwatch.Draw {
 	var draws []drawwatch.Draw
 	have := map[drawwatch.Stream]bool{}
 	for _, it := range items {
@@ -79,7 +79,8 @@ func issuanceDraws(items []item, title, text string, newDraw func(drawwatch.Stre
 			if !it.reports(si) {
 				continue
 			}
-			for _, st := range findStreams(s) {
+			named := findStreams(s)
+			for _, st := range named {
 				if have[st] {
 					continue
 				}
@@ -88,7 +89,15 @@ func issuanceDraws(items []item, title, text string, newDraw func(drawwatch.Stre
 				if cat == "" {
 					cat = titleCategory(title)
 				}
-				draws = append(draws, newDraw(st, cat))
+				d := newDraw(st, cat)
+				if len(named) == 1 {
+					// "who may qualify for the NOC 42202 - Early childhood
+					// educators and assistants under the Foreign Worker stream"
+					for _, c := range inlineNOCsAt(s) {
+						d.NOCs = append(d.NOCs, c.noc)
+					}
+				}
+				draws = append(draws, d)
 			}
 		}
 	}

@@ -141,3 +141,63 @@ func brLines(n *html.Node) []string {
 	}
 	return lines
 }
+
+var (
+	// an inline mention: "in NOC 44101", "NOC code 31102 - General
+	// practitioners", "NOCs 44101, 75101 or 94140"
+	reNOCMention = regexp.MustCompile(`\bNOCs?(?:\s+codes?)?\s*:?\s*(\d{4,5})\b`)
+	// a further code of the same mention: ", 75101", " or 94140", ", NOC 94140"
+	reNOCMore  = regexp.MustCompile(`^\s*(?:,|;)?\s*(?:or|and)?\s*(?:NOC\s+)?(\d{4,5})\b`)
+	reNOCTitle = regexp.MustCompile(`^\s*-\s*([^.;,()]+)`)
+	reTitleEnd = regexp.MustCompile(`\s+(?:or|and)\s+(?:NOC\b.*|\d{4,5}\b.*)$|\s+NOC\b.*$`)
+)
+
+// nocAt is one code a sentence names, with where it is written.
+type nocAt struct {
+	at  int
+	noc drawwatch.NOC
+}
+
+// inlineNOCsAt returns the codes normalized s names in running text, in
+// order, each with its title when the text gives one ("NOC 31102 - General
+// practitioners").
+func inlineNOCsAt(s string) []nocAt {
+	if !mentionsNOCCode(s) {
+		return nil // spares the regexps
+	}
+	var out []nocAt
+	for from := 0; from < len(s); {
+		m := reNOCMention.FindStringSubmatchIndex(s[from:])
+		if m == nil {
+			break
+		}
+		at, code, end := from+m[2], s[from+m[2]:from+m[3]], from+m[1]
+		for {
+			title, n := nocTitle(s[end:])
+			out = append(out, nocAt{at, drawwatch.NOC{Code: code, Title: title}})
+			end += n
+			more := reNOCMore.FindStringSubmatchIndex(s[end:])
+			if more == nil {
+				break
+			}
+			at, code = end+more[2], s[end+more[2]:end+more[3]]
+			end += more[1]
+		}
+		from = end
+	}
+	return out
+}
+
+// nocTitle is the title after a code (" - Home support workers", up to
+// the clause end or the next code) and how much of rest it takes.
+func nocTitle(rest string) (string, int) {
+	m := reNOCTitle.FindStringSubmatchIndex(rest)
+	if m == nil {
+		return "", 0
+	}
+	title := rest[m[2]:m[3]]
+	if cut := reTitleEnd.FindStringIndex(title); cut != nil {
+		title = title[:cut[0]]
+	}
+	return strings.TrimSpace(title), m[2] + len(title)
+}

@@ -102,3 +102,163 @@ func statesRule(s string) bool {
 	}
 	return false
 }
+
+// A score statement in running text composes three parts: a word for the
+// score, a few words that join it to the band, and the band in one of its
+// forms. Each part is a small pattern; any filler joins any band form, so
+// "a score of at least 400", "CRS scores ranging from 471 to 480" and "EOI
+// score range: 45 to 60" need no rule of their own.
+var (
+	reScoreWord = regexp.MustCompile(`(?i)\b(?:scores?|scored|scoring|CRS)\b\)?`)
+	// the joining words: a parenthesised abbreviation, then up to five words
+	// with no digit, no clause end
+	scoreFiller = `(?:\s*\([A-Z]+\))?(?:[\s:,]+[A-Za-z’'()]+){0,5}?[\s:]*`
+	bandForms   = []struct {
+		re       *regexp.Regexp
+		min, max int // submatch of each end; 0: open
+	}{
+		// "379-430", "471 to 480", "between 460 and 468", "ranging from 45 to 60"
+		{regexp.MustCompile(`^` + scoreFiller + `(\d{1,3})\s*(?:-|to|and)\s*(\d{1,3})\b`), 1, 2},
+		// "78 and above", "67 or higher", "400 points or more", "78+"
+		{regexp.MustCompile(`(?i)^` + scoreFiller + `(\d{1,3})(?:\s+points)?(?:\s+(?:and|or)\s+(?:above|higher|more|over|greater)\b|\s*\+)`), 1, 0},
+		// "at least 400", "a minimum of 60", "no lower than 45"
+		{regexp.MustCompile(`(?i)^` + scoreFiller + `(?:at least|a minimum of|minimum of|no (?:less|lower) than|not less than)\s+(\d{1,3})\b`), 1, 0},
+		// "up to 430", "no higher than 430"
+		{regexp.MustCompile(`(?i)^` + scoreFiller + `(?:up to|at most|a maximum of|no (?:more|higher) than)\s+(\d{1,3})\b`), 0, 1},
+	}
+	// "The minimum score was 118."
+	reMinimumScore = regexp.MustCompile(`(?i)\bminimum\s+(?:\w+\s+){0,2}score\s+(?:was|of|is)\s+(\d{1,3})\b`)
+)
+
+// bandAt is one band a sentence states: where its score word starts, where
+// the band ends, and its ends (nil when open).
+type bandAt struct {
+	start, end int
+	lo, hi     *int
+}
+
+// reAndBand is where a further band may follow one already read, with no
+// score word of its own: "a score of 50 and above under the Foreign
+// Worker stream, and 80 and above under the International Student stream".
+var reAndBand = regexp.MustCompile(`(?i)\b(?:and|while|but|with)\b(?:\s+(?:a|the|score|scores|of|minimum))*`)
+
+// reNotAScoreWord is a score word that is no draw's score: "an official
+// language score of CLB 5 or higher".
+var reNotAScoreWord = regexp.MustCompile(`(?i)language\s+$|^\s*(?:of\s+)?(?:CLB|NCLC)\b`)
+
+// bandsIn returns every band the normalized sentence s states, in order.
+func bandsIn(s string) []bandAt {
+	if !strings.Contains(s, "cor") && !strings.Contains(s, "CRS") && !strings.Contains(s, "COR") {
+		return nil // spares the regexps
+	}
+	var out []bandAt
+	from := 0
+	for from < len(s) {
+		loc := reScoreWord.FindStringIndex(s[from:])
+		if len(out) > 0 {
+			// after a band, "and 80 and above" is a band too
+			if and := reAndBand.FindStringIndex(s[from:]); and != nil && (loc == nil || and[0] < loc[0]) {
+				if b, ok := bandAfter(s, from+and[1], true); ok {
+					b.start = from + and[0]
+					out = append(out, b)
+					from = b.end
+					continue
+				}
+			}
+		}
+		if loc == nil {
+			break
+		}
+		at, tail := from+loc[0], from+loc[1]
+		if reNotAScoreWord.MatchString(s[max(0, at-10):at]) || reNotAScoreWord.MatchString(s[tail:min(len(s), tail+8)]) {
+			from = tail
+			continue
+		}
+		b, ok := bandAfter(s, tail, false)
+		if !ok {
+			from = tail
+			continue
+		}
+		b.start = at
+		out = append(out, b)
+		from = b.end
+	}
+	if len(out) == 0 {
+		if m := reMinimumScore.FindStringSubmatchIndex(s); m != nil {
+			n, _ := strconv.Atoi(s[m[2]:m[3]])
+			out = append(out, bandAt{start: m[0], end: m[1], lo: &n})
+		}
+	}
+	return out
+}
+
+// bandAfter reads the band that follows a score word ending at tail: the
+// form whose first number comes soonest. right says the band must start
+// right there, with no joining words.
+func bandAfter(s string, tail int, right bool) (bandAt, bool) {
+	rest := s[tail:min(len(s), tail+90)]
+	if cut := strings.IndexAny(rest, ".;"); cut >= 0 && !(cut > 0 && cut+1 < len(rest) && isDigit(rest[cut-1]) && isDigit(rest[cut+1])) {
+		rest = rest[:cut]
+	}
+	best, bestAt := bandAt{}, -1
+	for _, f := range bandForms {
+		m := f.re.FindStringSubmatchIndex(rest)
+		if m == nil {
+			continue
+		}
+		first := m[2]
+		if bestAt >= 0 && first >= bestAt || right && strings.TrimSpace(rest[:first]) != "" && !openPrefix(rest[:first]) {
+			continue
+		}
+		var b bandAt
+		b.end = tail + m[1]
+		if f.min > 0 {
+			n, _ := strconv.Atoi(rest[m[2*f.min]:m[2*f.min+1]])
+			b.lo = &n
+		}
+		if f.max > 0 {
+			n, _ := strconv.Atoi(rest[m[2*f.max]:m[2*f.max+1]])
+			b.hi = &n
+		}
+		if b.lo != nil && b.hi != nil && *b.lo > *b.hi { // the 2018 page writes some bands high-to-low ("441-435")
+			b.lo, b.hi = b.hi, b.lo
+		}
+		best, bestAt = b, first
+	}
+	return best, bestAt >= 0
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+var reOpenPrefix = regexp.MustCompile(`(?i)^\s*(?:at least|a minimum of|minimum of|no (?:less|lower|more|higher) than|not less than|up to|at most|a maximum of|between|from)\s*$`)
+
+// openPrefix reports the words that open a band form ("at least").
+func openPrefix(s string) bool { return reOpenPrefix.MatchString(s) }
+
+// reLooseScore finds what reads as a score statement at all: a score word
+// and, soon after, a number. The accounting step compares these with the
+// bands read, so a band written in a form bandsIn does not know still
+// reaches the reader.
+var reLooseScore = regexp.MustCompile(`(?i)\b(?:scores?|scored|scoring|CRS|points)\b[^.;\d]{0,50}?\b(\d{2,3})\b([^.;]{0,16})`)
+
+var reNotAScore = regexp.MustCompile(`(?i)^(?:st|nd|rd|th)?,?\s*(?:\d{4}|months?|days?|years?|hours?|%|per ?cent|invitations?|notifications?|candidates|NOIs?|ITAs?|applicants|profiles)\b`)
+
+// looseScores counts the score statements of normalized s, dates,
+// durations and counts aside, and statements of who fell short ("scored
+// below 134") too, since those are not a band.
+func looseScores(s string) int {
+	n := 0
+	for _, m := range reLooseScore.FindAllStringSubmatchIndex(s, -1) {
+		lead := strings.ToLower(s[m[0]:m[2]])
+		if reNotAScore.MatchString(s[m[3]:m[5]]) || strings.Contains(lead, "below") || endsWithMonth(lead) {
+			continue
+		}
+		n++
+	}
+	return n
+}
+
+func endsWithMonth(s string) bool {
+	f := strings.Fields(s)
+	return len(f) > 0 && monthNumber(f[len(f)-1]) != 0
+}

@@ -3,6 +3,8 @@ package scraper
 // Streams: finding the OINP streams a text names (the table is drawwatch.Streams).
 
 import (
+	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/drawwatch/drawwatch"
@@ -120,4 +122,68 @@ func (r *sentencesRead) lastStream() (drawwatch.Stream, bool) {
 	}
 	r.upTo = len(r.text)
 	return r.last, r.found
+}
+
+// streamAt is one place a sentence names a stream: the first byte of the
+// key found and the byte after it.
+type streamAt struct {
+	start, end int
+	slug       drawwatch.Stream
+}
+
+// streamMentions returns every place normalized s names a stream, in
+// order; mentions of one stream closer than a key's length are one.
+func streamMentions(s string) []streamAt {
+	lower := strings.ToLower(s)
+	var out []streamAt
+	for _, st := range drawwatch.Streams {
+		for _, k := range st.Keys {
+			for from := 0; ; {
+				i := strings.Index(lower[from:], k)
+				if i < 0 {
+					break
+				}
+				at := streamAt{start: from + i, end: from + i + len(k), slug: st.Slug}
+				out = append(out, at)
+				from = at.end
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].start < out[j].start })
+	// one stream's keys overlap ("hcp stream", "hcp "): keep the first
+	kept := out[:0]
+	for _, m := range out {
+		if n := len(kept); n > 0 && kept[n-1].slug == m.slug && m.start < kept[n-1].end+2 {
+			continue
+		}
+		kept = append(kept, m)
+	}
+	return kept
+}
+
+// reJoinedStreams is what lies between two streams named together as one
+// subject ("the Foreign Worker and International Student streams", "the
+// Foreign Worker stream and the Employer Job Offer: International Student stream").
+var reJoinedStreams = regexp.MustCompile(`(?i)^\s*(?:streams?)?\s*,?\s*(?:and|or|&)?\s*(?:the\s+)?(?:employer job offer:?\s*|express entry\s*)?$`)
+
+// boundStreams are the streams a band binds to among the mentions in
+// s[from:to]: the last one named, with those joined to it.
+func boundStreams(s string, ms []streamAt, from, to int) []drawwatch.Stream {
+	last := -1
+	for i, m := range ms {
+		if m.start >= from && m.start < to {
+			last = i
+		}
+	}
+	if last < 0 {
+		return nil
+	}
+	out := []drawwatch.Stream{ms[last].slug}
+	for i := last - 1; i >= 0 && ms[i].start >= from; i-- {
+		if !reJoinedStreams.MatchString(s[ms[i].end:ms[i+1].start]) {
+			break
+		}
+		out = append([]drawwatch.Stream{ms[i].slug}, out...)
+	}
+	return out
 }

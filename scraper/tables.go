@@ -107,6 +107,10 @@ func ParseTables(kind drawwatch.PageKind, data []byte, pageURL string) (*drawwat
 				Hash:      drawwatch.ContentHash(text),
 				SourceURL: sourceURL,
 				Draws:     []drawwatch.Draw{d},
+				// one row, one draw: its count is the total; a row has no
+				// sentence the parser could miss
+				InvitationsTotal: d.Invitations,
+				Unparsed:         []string{},
 			})
 		}
 	}

@@ -288,12 +288,16 @@ func (p *updatesParser) finish() {
 	}
 	a.Text = b.read()
 	a.Hash = drawwatch.ContentHash(a.Text)
-	a.Draws = extractDraws(b, a.Text, p.year, a.SourceURL)
+	ex := extractDraws(b, a.Text, p.year, a.SourceURL)
+	a.Draws, a.InvitationsTotal, a.Unparsed = ex.draws, ex.total, ex.unparsed
 	a.Kind = drawwatch.KindNews
 	if len(a.Draws) > 0 {
 		a.Kind = drawwatch.KindDraw
 	} else {
 		a.Draws = nil
+	}
+	if a.Unparsed == nil {
+		a.Unparsed = []string{}
 	}
 	p.page.Announcements = append(p.page.Announcements, a)
 }

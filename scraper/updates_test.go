@@ -437,6 +437,7 @@ func TestHandWrittenPages(t *testing.T) {
 			Title:     "Employer Job Offer International Student stream: general and health occupations invited",
 			SourceURL: u24 + "#March12-0",
 			Draws:     []drawwatch.Draw{is("General occupations", 78, []drawwatch.NOC{}), is("Health occupations", 73, nurses)},
+			Unparsed:  []string{},
 		}}},
 		{"older-2019.html", "", []drawwatch.Announcement{
 			{ID: "2019-08-01-tech-draw-issuance-of-notifications-of-interest-under-ontario-s-express-entry-human-capital-priorities-stream",
@@ -445,10 +446,11 @@ func TestHandWrittenPages(t *testing.T) {
 				Draws: []drawwatch.Draw{{Program: "OINP", Stream: drawwatch.StreamHCP, StreamName: "Express Entry Human Capital Priorities stream",
 					Category: "Tech occupations", Date: "2019-08-01", Invitation: "NOI", ScoreKind: "CRS", ScoreMin: intp(439), ScoreMax: intp(453),
 					Invitations: intp(1773), Notes: "targeted draw",
-					NOCs: []drawwatch.NOC{{Code: "2173", Title: "Software engineers and designers"}, {Code: "2174", Title: "Computer programmers and interactive media developers"}}}}},
-			{ID: "2019-08-08", Posted: "2019-08-08", Kind: drawwatch.KindNews},
-			{ID: "2019-08-08-important-notice", Posted: "2019-08-08", Title: "Important Notice", Kind: drawwatch.KindNews},
-			{ID: "2019-08-08-important-notice-2", Posted: "2019-08-08", Title: "Important Notice", Kind: drawwatch.KindNews},
+					NOCs: []drawwatch.NOC{{Code: "2173", Title: "Software engineers and designers"}, {Code: "2174", Title: "Computer programmers and interactive media developers"}}}},
+				InvitationsTotal: intp(1773), Unparsed: []string{}},
+			{ID: "2019-08-08", Posted: "2019-08-08", Kind: drawwatch.KindNews, Unparsed: []string{}},
+			{ID: "2019-08-08-important-notice", Posted: "2019-08-08", Title: "Important Notice", Kind: drawwatch.KindNews, Unparsed: []string{}},
+			{ID: "2019-08-08-important-notice-2", Posted: "2019-08-08", Title: "Important Notice", Kind: drawwatch.KindNews, Unparsed: []string{}},
 		}},
 		{"multistream-2026.html", u26, []drawwatch.Announcement{{
 			ID: "april23-1", Posted: "2026-04-23", Anchor: "april23-1", Kind: drawwatch.KindDraw,
@@ -457,6 +459,7 @@ func TestHandWrittenPages(t *testing.T) {
 				ejo(drawwatch.StreamEJOForeignWorker, "Employer Job Offer: Foreign Worker stream", 60, []drawwatch.NOC{{Code: "10010", Title: "Financial managers"}}),
 				ejo(drawwatch.StreamEJOInDemandSkills, "Employer Job Offer: In-Demand Skills stream", 35, []drawwatch.NOC{{Code: "14400", Title: "Shippers and receivers"}, {Code: "44101", Title: "Home support workers, housekeepers and related occupations"}}),
 			},
+			InvitationsTotal: intp(303), Unparsed: []string{},
 		}}},
 	}
 	for _, tt := range tests {

@@ -1,0 +1,111 @@
+package scraper
+
+// Accounting: after extraction, every score statement, every stream named
+// as invited and every NOC list of a draw announcement must be covered by
+// a draw. What is not goes, verbatim, into Announcement.Unparsed, so a
+// phrasing the extractor does not know still reaches the reader.
+
+import (
+	"strings"
+
+	"github.com/drawwatch/drawwatch"
+)
+
+type sentenceRef struct{ item, sentence int }
+
+// accounts records what of an announcement's items the extractor used.
+type accounts struct {
+	items   []item
+	bands   map[sentenceRef]int  // bands read per sentence
+	codes   map[sentenceRef]bool // sentences whose inline codes went to draws
+	lists   map[int]bool         // NOC items given to draws
+	pending []int                // NOC items waiting for a band
+}
+
+func newAccounts(items []item) accounts {
+	return accounts{items: items, bands: map[sentenceRef]int{}, codes: map[sentenceRef]bool{}, lists: map[int]bool{}}
+}
+
+func (a *accounts) readBand(ii, si int)  { a.bands[sentenceRef{ii, si}]++ }
+func (a *accounts) readCodes(ii, si int) { a.codes[sentenceRef{ii, si}] = true }
+func (a *accounts) useList(ii int)       { a.lists[ii] = true }
+func (a *accounts) pendList(ii int)      { a.pending = append(a.pending, ii) }
+func (a *accounts) dropPending()         { a.pending = nil }
+
+func (a *accounts) usePending() {
+	for _, ii := range a.pending {
+		a.lists[ii] = true
+	}
+}
+
+// unparsed lists, in page order, the sentences that state a score, a
+// stream as invited or NOC codes no draw accounts for, and the NOC lists
+// no draw took.
+func (a *accounts) unparsed(draws []drawwatch.Draw) []string {
+	have := map[drawwatch.Stream]bool{}
+	codes := map[string]bool{}
+	for _, d := range draws {
+		have[d.Stream] = true
+		for _, n := range d.NOCs {
+			codes[n.Code] = true
+		}
+	}
+	out := []string{}
+	for ii, it := range a.items {
+		switch it.kind {
+		case itemNOCs:
+			if !a.lists[ii] {
+				out = append(out, nocListText(it.nocs))
+			}
+		case itemText:
+			for si, s := range it.sentences {
+				if a.uncovered(sentenceRef{ii, si}, s, have, codes) {
+					out = append(out, s)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// uncovered reports a sentence that says more about who was invited than
+// the draws hold.
+func (a *accounts) uncovered(ref sentenceRef, s string, have map[drawwatch.Stream]bool, codes map[string]bool) bool {
+	if statesRule(s) {
+		return false
+	}
+	if looseScores(s) > a.bands[ref] {
+		return true
+	}
+	if namesInvited(s) {
+		for _, st := range findStreams(s) {
+			if !have[st] {
+				return true
+			}
+		}
+	}
+	for _, c := range inlineNOCsAt(s) {
+		if !codes[c.noc.Code] {
+			return true
+		}
+	}
+	return false
+}
+
+// namesInvited reports a sentence about who was invited (as opposed to,
+// say, how to apply): it reports an issuance or an invitation received.
+func namesInvited(s string) bool {
+	return issued(s) || containsFold(s, "received an invitation") || containsFold(s, "were invited") || containsFold(s, "invited under")
+}
+
+// nocListText is a NOC list as one line, for quoting it.
+func nocListText(nocs []drawwatch.NOC) string {
+	parts := make([]string, len(nocs))
+	for i, n := range nocs {
+		parts[i] = "NOC " + n.Code
+		if n.Title != "" {
+			parts[i] += " - " + n.Title
+		}
+	}
+	return strings.Join(parts, "; ")
+}
