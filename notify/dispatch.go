@@ -6,25 +6,31 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"slices"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/drawwatch/drawwatch"
 )
 
-// Outbox is the part of the store the dispatcher needs: alerts due for
-// delivery, and where each one stands afterwards.
+// Outbox is the part of the store the dispatcher needs: one queue per
+// target of alerts due for delivery, and where each one stands afterwards.
 type Outbox interface {
-	DueAlerts(ctx context.Context, now time.Time, limit int) ([]drawwatch.Alert, error)
+	// DueTargets lists the targets with at least one alert due at now.
+	DueTargets(ctx context.Context, now time.Time) ([]string, error)
+	// DueAlertsFor returns up to limit of target's alerts due at now, oldest first.
+	DueAlertsFor(ctx context.Context, target string, now time.Time, limit int) ([]drawwatch.Alert, error)
 	MarkSent(ctx context.Context, id int64, ref string, at time.Time) error
 	MarkRetry(ctx context.Context, id int64, errMsg string, next time.Time) error
 	MarkDead(ctx context.Context, id int64, errMsg string) error
 }
 
-// NextDuer is an optional Outbox method: when the next pending alert is
-// due (ok false when none is pending). Run sleeps until then instead of
-// polling.
+// NextDuer is an optional Outbox method: when target's next pending alert
+// is due (ok false when none is pending). Run's worker for that target
+// sleeps until then instead of polling.
 type NextDuer interface {
-	NextDue(ctx context.Context) (next time.Time, ok bool, err error)
+	NextDueFor(ctx context.Context, target string) (next time.Time, ok bool, err error)
 }
 
 // DispatchOption changes a Dispatcher.
@@ -85,19 +91,28 @@ func WithBatchSize(n int) DispatchOption {
 // Dispatcher delivers due outbox alerts through the notifier named by each
 // alert's target.
 //
+// Each target has its own queue and its own backoff: the targets are
+// drained concurrently, and a target that fails is paused (its alerts wait,
+// untried and with no attempt counted) while the other targets carry on.
+// One slow or failing target never delays another target's alerts.
+//
 // Delivery is at-least-once, and exactly-once except in one window. An
 // alert leaves the pending state only through MarkSent, MarkRetry or
 // MarkDead, each written after the send attempt: if the process stops
 // before sending (or while a send is cancelled), the alert is still
-// pending and the next Drain sends it once. If the process dies after the
-// target accepted the message but before MarkSent is stored, the next Drain
-// sends it again: that duplicate window is the time between the target's
-// answer and the outbox write (milliseconds with a local SQLite store).
-// Closing it would need the target to deduplicate: Email sends a
-// Message-ID derived from the alert so a resend carries the same id;
-// Slack offers no idempotency key. MarkSent runs with a context detached
-// from cancellation, so a shutdown signal arriving mid-send does not
-// widen the window.
+// pending and the next Drain sends it once. When the target accepted a
+// message but MarkSent fails (a full disk, a locked store), the outcome is
+// kept in memory: this process retries the mark before that target sends
+// anything else and never sends the alert again. What remains is a crash:
+// if the process dies between the moment the target accepts the request
+// and the moment MarkSent is stored — the whole POST round trip to Slack
+// or the SMTP DATA exchange plus the outbox write, or longer while the
+// store refuses the mark — the next process sends the alert again. Closing
+// it would need the target to deduplicate: Email sends a Message-ID
+// derived from the alert so a resend carries the same id; Slack offers no
+// idempotency key. MarkSent runs with a context detached from
+// cancellation, so a shutdown signal arriving mid-send does not widen the
+// window.
 type Dispatcher struct {
 	outbox        Outbox
 	notifiers     map[string]Notifier
@@ -114,6 +129,28 @@ type Dispatcher struct {
 	batch         int
 	log           *slog.Logger
 	observe       func(target string, sent bool)
+
+	mu     sync.Mutex
+	states map[string]*targetState
+}
+
+// targetState is one target's delivery state in this process.
+type targetState struct {
+	mu       sync.Mutex // one drain of this target at a time
+	failures int        // consecutive retryable failures
+	until    time.Time  // no sends before this: the target's backoff
+	lastErr  string     // why the target is backing off
+	// unmarked holds alerts the target accepted whose MarkSent failed:
+	// the mark is retried, the alert is never sent again by this process.
+	unmarked map[int64]sentOutcome
+	// held mirrors len(unmarked), readable without waiting for mu (which
+	// a drain holds while sending).
+	held atomic.Int64
+}
+
+type sentOutcome struct {
+	ref string
+	at  time.Time
 }
 
 // NewDispatcher returns a Dispatcher over ob. Notifiers are keyed by
@@ -134,6 +171,7 @@ func NewDispatcher(ob Outbox, notifiers []Notifier, opts ...DispatchOption) *Dis
 		poll:          time.Minute,
 		batch:         50,
 		log:           slog.Default(),
+		states:        map[string]*targetState{},
 	}
 	for _, n := range notifiers {
 		d.notifiers[n.Name()] = n
@@ -161,111 +199,305 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// Drain delivers every alert due now, trying each at most once per Drain
-// (plus bounded in-process retries). Retryable failures go back to the
-// outbox with exponential backoff and jitter, never sooner than the
-// target's Retry-After; permanent failures and alerts whose target no
-// longer exists are marked dead and logged once. err is set when the
-// outbox fails or ctx ends; alerts not yet tried stay pending.
+func (d *Dispatcher) state(target string) *targetState {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	st, ok := d.states[target]
+	if !ok {
+		st = &targetState{unmarked: map[int64]sentOutcome{}}
+		d.states[target] = st
+	}
+	return st
+}
+
+// Unmarked counts alerts this process delivered but could not yet mark
+// sent. They are not sent again by this process; if it exits now, the next
+// process will send them again.
+func (d *Dispatcher) Unmarked() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	n := 0
+	for _, st := range d.states {
+		n += int(st.held.Load())
+	}
+	return n
+}
+
+// TargetReport is what one Drain did for one target.
+type TargetReport struct {
+	Target string
+	Sent   int // delivered
+	Failed int // tried and not delivered (back in the queue, or dead)
+	Dead   int // of Failed, given up on
+	// Paused is set when the target is backing off: its remaining alerts
+	// waited untried until Until. Error says why.
+	Paused bool
+	Until  time.Time
+	Error  string
+	// Err is set when the drain of this target stopped early: the outbox
+	// failed, a sent mark could not be stored, or ctx ended.
+	Err error
+}
+
+// DrainReport is what one Drain did, per target.
+type DrainReport struct {
+	Targets []TargetReport
+}
+
+// Sent is the number of alerts delivered, all targets together.
+func (r DrainReport) Sent() int { return r.sum(func(t TargetReport) int { return t.Sent }) }
+
+// Failed is the number of alerts tried and not delivered.
+func (r DrainReport) Failed() int { return r.sum(func(t TargetReport) int { return t.Failed }) }
+
+// Dead is the number of alerts given up on.
+func (r DrainReport) Dead() int { return r.sum(func(t TargetReport) int { return t.Dead }) }
+
+func (r DrainReport) sum(f func(TargetReport) int) int {
+	n := 0
+	for _, t := range r.Targets {
+		n += f(t)
+	}
+	return n
+}
+
+// Err joins the targets' errors.
+func (r DrainReport) Err() error {
+	var errs []error
+	for _, t := range r.Targets {
+		if t.Err != nil {
+			errs = append(errs, t.Err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Drain is DrainTargets reduced to totals.
 func (d *Dispatcher) Drain(ctx context.Context) (sent, failed int, err error) {
+	rep, err := d.DrainTargets(ctx)
+	return rep.Sent(), rep.Failed(), err
+}
+
+// DrainTargets delivers every alert due now, each target's queue in its own
+// goroutine, trying each alert at most once per drain (plus bounded
+// in-process retries). A retryable failure sends the alert back to the
+// outbox with exponential backoff and jitter, never sooner than the
+// target's Retry-After, and pauses that target for the same time; other
+// targets are not affected. Permanent failures and alerts whose target no
+// longer exists are marked dead and logged once. err joins the targets'
+// errors (outbox failures, ctx ending); alerts not yet tried stay pending.
+func (d *Dispatcher) DrainTargets(ctx context.Context) (DrainReport, error) {
+	targets, err := d.outbox.DueTargets(ctx, d.now())
+	if err != nil {
+		return DrainReport{}, fmt.Errorf("read due targets from the outbox: %w", err)
+	}
+	// Targets holding unmarked sends are drained too, to retry the marks.
+	d.mu.Lock()
+	for name, st := range d.states {
+		if st.held.Load() > 0 && !slices.Contains(targets, name) {
+			targets = append(targets, name)
+		}
+	}
+	d.mu.Unlock()
+	rep := DrainReport{Targets: make([]TargetReport, len(targets))}
+	var wg sync.WaitGroup
+	for i, target := range targets {
+		wg.Go(func() { rep.Targets[i] = d.drainTarget(ctx, target) })
+	}
+	wg.Wait()
+	return rep, rep.Err()
+}
+
+// drainTarget delivers target's due alerts in order until its queue is
+// empty, the target fails (then it pauses), or the drain must stop.
+func (d *Dispatcher) drainTarget(ctx context.Context, target string) TargetReport {
+	st := d.state(target)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	rep := TargetReport{Target: target}
+	if rep.Err = d.retryMarks(ctx, st, target); rep.Err != nil {
+		return rep
+	}
+	n, configured := d.notifiers[target]
+	if configured && d.now().Before(st.until) {
+		rep.Paused, rep.Until, rep.Error = true, st.until, st.lastErr
+		return rep
+	}
 	seen := make(map[int64]bool)
 	for {
-		alerts, err := d.outbox.DueAlerts(ctx, d.now(), d.batch)
+		alerts, err := d.outbox.DueAlertsFor(ctx, target, d.now(), d.batch)
 		if err != nil {
-			return sent, failed, fmt.Errorf("read due alerts from the outbox: %w", err)
+			rep.Err = fmt.Errorf("read due alerts for %s from the outbox: %w", target, err)
+			return rep
 		}
 		fresh := 0
 		for _, a := range alerts {
-			if seen[a.ID] {
+			if _, sent := st.unmarked[a.ID]; seen[a.ID] || sent {
 				continue
 			}
 			seen[a.ID] = true
 			fresh++
-			ok, err := d.deliver(ctx, a)
-			if ok {
-				sent++
-			} else if err == nil {
-				failed++
+			if !configured {
+				rep.Err = d.dropUnknown(ctx, a)
+				if rep.Err != nil {
+					return rep
+				}
+				rep.Failed++
+				rep.Dead++
+				continue
 			}
-			if d.observe != nil && (ok || err == nil) {
-				d.observe(a.Target, ok)
+			res := d.deliver(ctx, n, st, a)
+			if res.err != nil {
+				rep.Err = res.err
 			}
-			if err != nil {
-				return sent, failed, err
+			if res.tried && d.observe != nil {
+				d.observe(target, res.sent)
+			}
+			switch {
+			case res.sent:
+				rep.Sent++
+			case res.tried && res.err == nil:
+				rep.Failed++
+				if res.dead {
+					rep.Dead++
+				}
+			}
+			if rep.Err != nil {
+				return rep
+			}
+			if res.pause {
+				rep.Paused, rep.Until, rep.Error = true, st.until, st.lastErr
+				return rep
 			}
 		}
 		if fresh == 0 || len(alerts) < d.batch {
-			return sent, failed, nil
+			return rep
 		}
 	}
 }
 
-// deliver tries one alert. ok reports a delivery; err is set only when the
-// drain must stop (ctx ended, outbox write failed).
-func (d *Dispatcher) deliver(ctx context.Context, a drawwatch.Alert) (ok bool, err error) {
+// dropUnknown marks dead an alert whose target is no longer configured.
+func (d *Dispatcher) dropUnknown(ctx context.Context, a drawwatch.Alert) error {
+	msg := fmt.Sprintf("target %q is not configured any more: alert dropped (add the target back and re-queue it with `drawwatch outbox retry %d`)", a.Target, a.ID)
+	d.log.Warn("alert dead: unknown target", "alert_id", a.ID, "target", a.Target)
+	if err := d.outbox.MarkDead(ctx, a.ID, msg); err != nil {
+		return fmt.Errorf("mark alert %d dead: %w", a.ID, err)
+	}
+	return nil
+}
+
+// result is what one deliver call did.
+type result struct {
+	tried bool  // a send was attempted and its outcome recorded
+	sent  bool  // the target accepted it (marked, or kept in memory)
+	dead  bool  // given up on
+	pause bool  // the target failed: pause its queue
+	err   error // the drain of this target must stop
+}
+
+// deliver tries one alert, with bounded in-process retries.
+func (d *Dispatcher) deliver(ctx context.Context, n Notifier, st *targetState, a drawwatch.Alert) result {
 	log := d.log.With("alert_id", a.ID, "target", a.Target, "event", string(a.Event.Type))
-	n, found := d.notifiers[a.Target]
-	if !found {
-		msg := fmt.Sprintf("target %q is not configured any more: alert dropped (add the target back and requeue the alert to deliver it)", a.Target)
-		log.Warn("alert dead: unknown target")
-		if err := d.outbox.MarkDead(ctx, a.ID, msg); err != nil {
-			return false, fmt.Errorf("mark alert %d dead: %w", a.ID, err)
+	start := d.now()
+	ref, tries, sendErr := d.send(ctx, n, a, log)
+	switch {
+	case sendErr == nil:
+		st.failures, st.until, st.lastErr = 0, time.Time{}, ""
+		if err := d.markSent(ctx, st, a.ID, ref, log); err != nil {
+			return result{tried: true, sent: true, err: err}
 		}
-		return false, nil
+		log.Info("alert sent", "ref", ref, "attempt", a.Attempts+1, "tries", tries, "latency", d.now().Sub(start))
+		return result{tried: true, sent: true}
+	case ctx.Err() != nil:
+		// Stopped mid-send: leave the alert pending, untouched.
+		return result{err: ctx.Err()}
+	case IsPermanent(sendErr):
+		log.Warn("alert dead: permanent error", "error", sendErr)
+		if err := d.outbox.MarkDead(ctx, a.ID, sendErr.Error()); err != nil {
+			return result{err: fmt.Errorf("mark alert %d dead: %w", a.ID, err)}
+		}
+		return result{tried: true, dead: true}
 	}
-	var sendErr error
-	for try := 0; ; try++ {
-		start := d.now()
-		ref, err := n.Send(ctx, a)
-		if err == nil {
-			// Detached from ctx: the message is out, so record it even if a
-			// shutdown began meanwhile (see the duplicate window above).
-			mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-			merr := d.outbox.MarkSent(mctx, a.ID, ref, d.now())
-			cancel()
-			if merr != nil {
-				log.Error("alert sent but not marked sent: it will be sent again", "ref", ref, "error", merr)
-				return true, fmt.Errorf("mark alert %d sent: %w", a.ID, merr)
-			}
-			log.Info("alert sent", "ref", ref, "attempt", a.Attempts+1, "tries", try+1, "latency", d.now().Sub(start))
-			return true, nil
-		}
-		if ctx.Err() != nil {
-			// Stopped mid-send: leave the alert pending, untouched.
-			return false, ctx.Err()
-		}
-		if IsPermanent(err) {
-			log.Warn("alert dead: permanent error", "error", err)
-			if merr := d.outbox.MarkDead(ctx, a.ID, err.Error()); merr != nil {
-				return false, fmt.Errorf("mark alert %d dead: %w", a.ID, merr)
-			}
-			return false, nil
-		}
-		sendErr = err
-		wait := max(d.withJitter(backoff(d.inlineBase, d.inlineMaxWait, try)), retryAfter(err))
-		if try >= d.inlineRetries || wait > d.inlineMaxWait {
-			break
-		}
-		log.Debug("retrying in process", "wait", wait, "error", err)
-		if err := d.sleep(ctx, wait); err != nil {
-			return false, err
-		}
-	}
+	st.failures++
 	attempts := a.Attempts + 1
+	next := d.now().Add(max(d.withJitter(backoff(d.base, d.maxBackoff, max(a.Attempts, st.failures-1))), retryAfter(sendErr)))
+	st.until, st.lastErr = next, sendErr.Error()
 	if d.maxAttempts > 0 && attempts >= d.maxAttempts {
 		msg := fmt.Sprintf("gave up after %d attempts: %v", attempts, sendErr)
 		log.Warn("alert dead: too many attempts", "attempts", attempts, "error", sendErr)
 		if err := d.outbox.MarkDead(ctx, a.ID, msg); err != nil {
-			return false, fmt.Errorf("mark alert %d dead: %w", a.ID, err)
+			return result{err: fmt.Errorf("mark alert %d dead: %w", a.ID, err)}
 		}
-		return false, nil
+		return result{tried: true, dead: true, pause: true}
 	}
-	next := d.now().Add(max(d.withJitter(backoff(d.base, d.maxBackoff, a.Attempts)), retryAfter(sendErr)))
-	log.Warn("alert not delivered, will retry", "attempt", attempts, "next_try", next, "error", sendErr)
+	log.Warn("alert not delivered, will retry; target paused", "attempt", attempts, "next_try", next, "error", sendErr)
 	if err := d.outbox.MarkRetry(ctx, a.ID, sendErr.Error(), next); err != nil {
-		return false, fmt.Errorf("mark alert %d for retry: %w", a.ID, err)
+		return result{err: fmt.Errorf("mark alert %d for retry: %w", a.ID, err)}
 	}
-	return false, nil
+	return result{tried: true, pause: true}
+}
+
+// send calls the notifier, retrying in process while the wait is short.
+func (d *Dispatcher) send(ctx context.Context, n Notifier, a drawwatch.Alert, log *slog.Logger) (ref string, tries int, err error) {
+	for try := 0; ; try++ {
+		ref, err = n.Send(ctx, a)
+		if err == nil || ctx.Err() != nil || IsPermanent(err) {
+			return ref, try + 1, err
+		}
+		wait := max(d.withJitter(backoff(d.inlineBase, d.inlineMaxWait, try)), retryAfter(err))
+		if try >= d.inlineRetries || wait > d.inlineMaxWait {
+			return "", try + 1, err
+		}
+		log.Debug("retrying in process", "wait", wait, "error", err)
+		if serr := d.sleep(ctx, wait); serr != nil {
+			return "", try + 1, serr
+		}
+	}
+}
+
+// markTries is how many times one drain tries to store a sent mark.
+const markTries = 3
+
+// markSent records a delivery. The message is out, so the write is
+// detached from ctx (a shutdown beginning meanwhile must not lose it) and
+// retried; when it still fails the outcome stays in memory so that this
+// process retries the mark and never sends the alert again.
+func (d *Dispatcher) markSent(ctx context.Context, st *targetState, id int64, ref string, log *slog.Logger) error {
+	at := d.now()
+	var err error
+	for try := range markTries {
+		if try > 0 {
+			_ = d.sleep(context.WithoutCancel(ctx), backoff(d.inlineBase, d.inlineMaxWait, try-1))
+		}
+		mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		err = d.outbox.MarkSent(mctx, id, ref, at)
+		cancel()
+		if err == nil {
+			return nil
+		}
+	}
+	st.unmarked[id] = sentOutcome{ref: ref, at: at}
+	st.held.Store(int64(len(st.unmarked)))
+	log.Error("alert sent but its sent mark could not be stored: kept in memory, this process will not send it again; if it exits before the mark is stored, the next run sends it again",
+		"ref", ref, "error", err)
+	return fmt.Errorf("alert %d was delivered but marking it sent failed (the target's other alerts wait until the mark is stored): %w", id, err)
+}
+
+// retryMarks stores the sent marks that failed earlier, before the target
+// sends anything else.
+func (d *Dispatcher) retryMarks(ctx context.Context, st *targetState, target string) error {
+	for id, o := range st.unmarked {
+		mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		err := d.outbox.MarkSent(mctx, id, o.ref, o.at)
+		cancel()
+		if err != nil {
+			return fmt.Errorf("alert %d to %s was delivered but marking it sent still fails: %w", id, target, err)
+		}
+		delete(st.unmarked, id)
+		st.held.Store(int64(len(st.unmarked)))
+		d.log.Info("sent mark stored on retry", "alert_id", id, "target", target, "ref", o.ref)
+	}
+	return nil
 }
 
 // backoff is base·2^n capped at limit.
@@ -287,45 +519,98 @@ func (d *Dispatcher) withJitter(w time.Duration) time.Duration {
 	return w + time.Duration(rand.Float64()*d.jitter*float64(w))
 }
 
-// minRunWait keeps Run from spinning when the outbox reports an alert due
-// now that Drain just chose not to retry.
+// minRunWait keeps a target's worker from spinning when the outbox reports
+// an alert due now that the drain just chose not to retry.
 const minRunWait = 250 * time.Millisecond
 
-// Run drains the outbox until ctx ends, then returns nil. Between drains
-// it waits for the next due time (when the outbox implements NextDuer),
-// the poll interval, or a signal on wake, whichever comes first. Outbox
-// errors are logged and retried at the next poll rather than ending Run.
+// Run delivers until ctx ends, then returns nil. Each configured target
+// has its own worker that drains its queue, then waits for its next due
+// time (when the outbox implements NextDuer), the end of its pause, the
+// poll interval, or a signal on wake, whichever comes first. Alerts for
+// targets that are no longer configured are marked dead at every poll and
+// wake. Outbox errors are logged and retried rather than ending Run.
 func (d *Dispatcher) Run(ctx context.Context, wake <-chan struct{}) error {
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	wakes := make([]chan struct{}, 0, len(d.notifiers))
+	for name := range d.notifiers {
+		ch := make(chan struct{}, 1)
+		wakes = append(wakes, ch)
+		wg.Go(func() { d.runTarget(ctx, name, ch) })
+	}
+	poll := time.NewTicker(d.poll)
+	defer poll.Stop()
 	for {
-		sent, failed, err := d.Drain(ctx)
-		if ctx.Err() != nil {
+		d.dropStrays(ctx)
+		select {
+		case <-ctx.Done():
 			return nil
+		case <-wake:
+			for _, ch := range wakes {
+				select {
+				case ch <- struct{}{}:
+				default:
+				}
+			}
+		case <-poll.C:
+		}
+	}
+}
+
+// runTarget is one target's worker in Run.
+func (d *Dispatcher) runTarget(ctx context.Context, target string, wake <-chan struct{}) {
+	for {
+		rep := d.drainTarget(ctx, target)
+		if ctx.Err() != nil {
+			return
 		}
 		wait := d.poll
-		if err != nil {
-			d.log.Error("drain outbox", "error", err)
-		} else {
-			if sent+failed > 0 {
-				d.log.Debug("drained outbox", "sent", sent, "failed", failed)
+		switch {
+		case rep.Err != nil:
+			d.log.Error("deliver alerts", "target", target, "error", rep.Err)
+			wait = min(wait, 5*time.Second) // an unmarked send or an outbox error: retry soon
+		case rep.Paused:
+			wait = min(wait, rep.Until.Sub(d.now()))
+		default:
+			if rep.Sent+rep.Failed > 0 {
+				d.log.Debug("drained target", "target", target, "sent", rep.Sent, "failed", rep.Failed)
 			}
 			if nd, ok := d.outbox.(NextDuer); ok {
-				next, has, err := nd.NextDue(ctx)
+				next, has, err := nd.NextDueFor(ctx, target)
 				switch {
 				case err != nil && !errors.Is(err, context.Canceled):
-					d.log.Error("read next due time from the outbox", "error", err)
+					d.log.Error("read next due time from the outbox", "target", target, "error", err)
 				case err == nil && has:
-					wait = min(wait, max(next.Sub(d.now()), minRunWait))
+					wait = min(wait, next.Sub(d.now()))
 				}
 			}
 		}
-		t := time.NewTimer(wait)
+		t := time.NewTimer(max(wait, minRunWait))
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return nil
+			return
 		case <-wake:
 		case <-t.C:
 		}
 		t.Stop()
+	}
+}
+
+// dropStrays marks dead the due alerts of targets that are not configured.
+func (d *Dispatcher) dropStrays(ctx context.Context) {
+	targets, err := d.outbox.DueTargets(ctx, d.now())
+	if err != nil {
+		if ctx.Err() == nil {
+			d.log.Error("read due targets from the outbox", "error", err)
+		}
+		return
+	}
+	for _, t := range targets {
+		if _, ok := d.notifiers[t]; !ok {
+			if rep := d.drainTarget(ctx, t); rep.Err != nil && ctx.Err() == nil {
+				d.log.Error("drop alerts of an unconfigured target", "target", t, "error", rep.Err)
+			}
+		}
 	}
 }

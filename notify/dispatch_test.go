@@ -23,6 +23,9 @@ type fakeOutbox struct {
 	alerts map[int64]*drawwatch.Alert
 	refs   map[int64]string
 	nextID int64
+	// failMarks makes that many MarkSent calls fail, as on a full disk.
+	failMarks int
+	marks     int // MarkSent calls
 }
 
 func newFakeOutbox() *fakeOutbox {
@@ -45,12 +48,25 @@ func (o *fakeOutbox) get(id int64) drawwatch.Alert {
 	return *o.alerts[id]
 }
 
-func (o *fakeOutbox) DueAlerts(ctx context.Context, now time.Time, limit int) ([]drawwatch.Alert, error) {
+func (o *fakeOutbox) DueTargets(ctx context.Context, now time.Time) ([]string, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	var out []string
+	for _, a := range o.alerts {
+		if a.Status == drawwatch.AlertPending && !a.NextTry.After(now) && !slices.Contains(out, a.Target) {
+			out = append(out, a.Target)
+		}
+	}
+	slices.Sort(out)
+	return out, ctx.Err()
+}
+
+func (o *fakeOutbox) DueAlertsFor(ctx context.Context, target string, now time.Time, limit int) ([]drawwatch.Alert, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	var out []drawwatch.Alert
 	for _, a := range o.alerts {
-		if a.Status == drawwatch.AlertPending && !a.NextTry.After(now) {
+		if a.Target == target && a.Status == drawwatch.AlertPending && !a.NextTry.After(now) {
 			out = append(out, *a)
 		}
 	}
@@ -64,6 +80,11 @@ func (o *fakeOutbox) DueAlerts(ctx context.Context, now time.Time, limit int) ([
 func (o *fakeOutbox) MarkSent(ctx context.Context, id int64, ref string, at time.Time) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	o.marks++
+	if o.failMarks > 0 {
+		o.failMarks--
+		return errors.New("database or disk is full")
+	}
 	a := o.alerts[id]
 	if a.Status != drawwatch.AlertPending {
 		return fmt.Errorf("alert %d is %s, not pending", id, a.Status)
@@ -92,13 +113,13 @@ func (o *fakeOutbox) MarkDead(ctx context.Context, id int64, errMsg string) erro
 	return nil
 }
 
-func (o *fakeOutbox) NextDue(ctx context.Context) (time.Time, bool, error) {
+func (o *fakeOutbox) NextDueFor(ctx context.Context, target string) (time.Time, bool, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	var next time.Time
 	found := false
 	for _, a := range o.alerts {
-		if a.Status == drawwatch.AlertPending && (!found || a.NextTry.Before(next)) {
+		if a.Target == target && a.Status == drawwatch.AlertPending && (!found || a.NextTry.Before(next)) {
 			next, found = a.NextTry, true
 		}
 	}
@@ -139,9 +160,14 @@ func (n *scriptNotifier) Send(ctx context.Context, a drawwatch.Alert) (string, e
 }
 
 // fakeSleep records waits without waiting.
-type fakeSleep struct{ waits []time.Duration }
+type fakeSleep struct {
+	mu    sync.Mutex
+	waits []time.Duration
+}
 
 func (f *fakeSleep) sleep(ctx context.Context, d time.Duration) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	f.waits = append(f.waits, d)
 	return ctx.Err()
 }
@@ -340,5 +366,133 @@ func waitID(t *testing.T, ch <-chan int64) int64 {
 	case <-time.After(5 * time.Second):
 		t.Fatal("no delivery within 5s")
 		return 0
+	}
+}
+
+// TestTargetsAreIsolated: one target answering 500 and another hanging on
+// its first send never delay a third target's alerts; the failing target
+// pauses (its other alerts wait untried, no attempt counted) and backs off
+// longer after each failure.
+func TestTargetsAreIsolated(t *testing.T) {
+	ob := newFakeOutbox()
+	clock := t0
+	var ids = map[string][]int64{}
+	for i := range 5 {
+		for _, target := range []string{"failing", "slow", "ok"} {
+			ev := newsEvent()
+			ev.Message = fmt.Sprint(i)
+			ids[target] = append(ids[target], ob.add(drawwatch.Alert{Target: target, Event: ev}))
+		}
+	}
+	okDone := make(chan struct{})
+	failing := &scriptNotifier{name: "failing", onSend: func(context.Context, drawwatch.Alert) error { return retryable("500 Internal Server Error") }}
+	ok := &scriptNotifier{name: "ok", onSend: func(_ context.Context, a drawwatch.Alert) error {
+		if a.ID == ids["ok"][4] {
+			close(okDone)
+		}
+		return nil
+	}}
+	// slow's first send returns only once every "ok" alert is delivered:
+	// if targets were drained one after another this would time out.
+	slow := &scriptNotifier{name: "slow", onSend: func(ctx context.Context, a drawwatch.Alert) error {
+		if a.ID == ids["slow"][0] {
+			select {
+			case <-okDone:
+			case <-time.After(5 * time.Second):
+				t.Error("the slow target's send held up the ok target")
+			}
+		}
+		return nil
+	}}
+	var fs fakeSleep
+	d := NewDispatcher(ob, []Notifier{failing, slow, ok}, WithClock(func() time.Time { return clock }),
+		WithSleep(fs.sleep), WithBackoff(30*time.Second, time.Hour, 0), WithLogger(quietLogger()))
+	rep, err := d.DrainTargets(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Sent() != 10 || rep.Failed() != 1 {
+		t.Errorf("sent %d failed %d, want 10 and 1", rep.Sent(), rep.Failed())
+	}
+	if diff := cmp.Diff(ids["ok"], ok.delivered); diff != "" {
+		t.Errorf("ok target deliveries (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(ids["slow"], slow.delivered); diff != "" {
+		t.Errorf("slow target deliveries (-want +got):\n%s", diff)
+	}
+	if failing.calls != 4 {
+		t.Errorf("failing target called %d times, want 4 (one alert, 3 in-process retries)", failing.calls)
+	}
+	for i, id := range ids["failing"] {
+		a := ob.get(id)
+		wantAttempts := 0
+		if i == 0 {
+			wantAttempts = 1
+		}
+		if a.Status != drawwatch.AlertPending || a.Attempts != wantAttempts {
+			t.Errorf("failing alert %d: %s, %d attempts; want pending, %d", i, a.Status, a.Attempts, wantAttempts)
+		}
+	}
+	var fr TargetReport
+	for _, tr := range rep.Targets {
+		if tr.Target == "failing" {
+			fr = tr
+		}
+	}
+	if !fr.Paused || !fr.Until.Equal(t0.Add(30*time.Second)) || !strings.Contains(fr.Error, "500") {
+		t.Errorf("failing target report %+v, want paused until +30s with the 500", fr)
+	}
+
+	// Still paused at +10s: not called although its other alerts are due.
+	clock = t0.Add(10 * time.Second)
+	if _, err := d.DrainTargets(context.Background()); err != nil || failing.calls != 4 {
+		t.Errorf("paused target called during its pause: %d calls, err %v", failing.calls, err)
+	}
+	// After the pause it is tried again, and the next pause is longer.
+	clock = t0.Add(31 * time.Second)
+	rep, _ = d.DrainTargets(context.Background())
+	if failing.calls != 8 || len(rep.Targets) != 1 || !rep.Targets[0].Until.Equal(clock.Add(60*time.Second)) {
+		t.Errorf("after the pause: %d calls, report %+v; want 8 calls and a 60s pause", failing.calls, rep.Targets)
+	}
+}
+
+// TestSentMarkFailureNeverResends: the target accepts the alert but the
+// sent mark cannot be stored. The outcome is kept in memory: this process
+// never sends the alert again, retries the mark first, and holds the
+// target's other alerts until the mark is stored.
+func TestSentMarkFailureNeverResends(t *testing.T) {
+	ob := newFakeOutbox()
+	first := ob.add(drawwatch.Alert{Target: "t", Event: hcpFeb6Event()})
+	second := ob.add(drawwatch.Alert{Target: "t", Event: newsEvent()})
+	n := &scriptNotifier{name: "t"}
+	var fs fakeSleep
+	d := NewDispatcher(ob, []Notifier{n}, WithClock(func() time.Time { return t0 }), WithSleep(fs.sleep), WithLogger(quietLogger()))
+
+	ob.failMarks = markTries + 1 // this drain's tries and the next drain's retry fail
+	sent, failed, err := d.Drain(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "marking it sent failed") || sent != 1 || failed != 0 {
+		t.Fatalf("drain with a failing mark: sent %d failed %d err %v", sent, failed, err)
+	}
+	if d.Unmarked() != 1 || ob.marks != markTries {
+		t.Errorf("unmarked %d after %d mark tries; want 1 after %d", d.Unmarked(), ob.marks, markTries)
+	}
+	// The store still has it pending, but it is not sent again; the mark
+	// retry fails once more, so the second alert waits.
+	if _, _, err := d.Drain(context.Background()); err == nil {
+		t.Error("second drain: want the failing mark reported")
+	}
+	if diff := cmp.Diff([]int64{first}, n.delivered); diff != "" {
+		t.Errorf("deliveries while the mark fails (-want +got):\n%s", diff)
+	}
+	// The store recovers: the mark is stored first, then the second alert goes.
+	sent, _, err = d.Drain(context.Background())
+	if err != nil || sent != 1 || d.Unmarked() != 0 {
+		t.Fatalf("drain after recovery: sent %d err %v unmarked %d", sent, err, d.Unmarked())
+	}
+	if diff := cmp.Diff([]int64{first, second}, n.delivered); diff != "" {
+		t.Errorf("deliveries (-want +got):\n%s", diff)
+	}
+	if a := ob.get(first); a.Status != drawwatch.AlertSent || ob.refs[first] != fmt.Sprintf("ref-%d", first) {
+		t.Errorf("first alert %s ref %q, want sent with its ref", a.Status, ob.refs[first])
 	}
 }

@@ -59,6 +59,11 @@ type Health interface {
 type Outbox interface {
 	Enqueue(ctx context.Context, target string, ev drawwatch.Event, dedupeKey string) (id int64, queued bool, err error)
 	DueAlerts(ctx context.Context, now time.Time, limit int) ([]drawwatch.Alert, error)
+	// DueTargets, DueAlertsFor and NextDueFor read one target's queue, so
+	// each target is delivered and backs off on its own.
+	DueTargets(ctx context.Context, now time.Time) ([]string, error)
+	DueAlertsFor(ctx context.Context, target string, now time.Time, limit int) ([]drawwatch.Alert, error)
+	NextDueFor(ctx context.Context, target string) (time.Time, bool, error)
 	Alerts(ctx context.Context, statuses ...drawwatch.AlertStatus) ([]drawwatch.Alert, error)
 	MarkSent(ctx context.Context, id int64, ref string, at time.Time) error
 	MarkRetry(ctx context.Context, id int64, errMsg string, next time.Time) error

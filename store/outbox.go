@@ -111,6 +111,53 @@ func (s *Store) DueAlerts(ctx context.Context, now time.Time, limit int) ([]draw
 		toNanos(now), limit)
 }
 
+// DueTargets lists the targets that have at least one alert due at now,
+// so each target's queue can be drained on its own.
+func (s *Store) DueTargets(ctx context.Context, now time.Time) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT target FROM outbox WHERE status = 'pending' AND next_try <= ? ORDER BY target`,
+		toNanos(now))
+	if err != nil {
+		return nil, s.wrap("list targets with due alerts", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			return nil, s.wrap("list targets with due alerts", err)
+		}
+		out = append(out, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.wrap("list targets with due alerts", err)
+	}
+	return out, nil
+}
+
+// DueAlertsFor returns up to limit pending alerts for target whose next
+// try is due at now, oldest first: one target's queue.
+func (s *Store) DueAlertsFor(ctx context.Context, target string, now time.Time, limit int) ([]drawwatch.Alert, error) {
+	if limit <= 0 {
+		limit = -1 // SQLite: no limit
+	}
+	return s.queryAlerts(ctx, "list due alerts for "+target,
+		`WHERE o.status = 'pending' AND o.target = ? AND o.next_try <= ? ORDER BY o.created_at, o.id LIMIT ?`,
+		target, toNanos(now), limit)
+}
+
+// NextDueFor is when target's earliest pending alert is due; false when
+// target has none pending.
+func (s *Store) NextDueFor(ctx context.Context, target string) (time.Time, bool, error) {
+	var next sql.NullInt64
+	if err := s.db.QueryRowContext(ctx, `SELECT MIN(next_try) FROM outbox WHERE status = 'pending' AND target = ?`, target).Scan(&next); err != nil {
+		return time.Time{}, false, s.wrap("read next due alert for "+target, err)
+	}
+	if !next.Valid {
+		return time.Time{}, false, nil
+	}
+	return fromNanos(next.Int64), true, nil
+}
+
 // Alerts lists alerts in the given states (all when none), oldest first.
 func (s *Store) Alerts(ctx context.Context, statuses ...drawwatch.AlertStatus) ([]drawwatch.Alert, error) {
 	if len(statuses) == 0 {

@@ -88,16 +88,43 @@ func (a *app) deliverQueued(ctx context.Context, env *cliEnv, st *store.Store, r
 	}
 	wctx, cancel := context.WithTimeout(ctx, a.cfg.Delivery.Wait.Duration)
 	defer cancel()
-	sent, failed, err := a.dispatcher(st, ns).Drain(wctx)
-	left, _ := st.PendingCount(ctx)
-	fmt.Fprintf(env.stdout, "\nalerts: %d sent, %d failed, %d still queued\n", sent, failed, left)
+	disp := a.dispatcher(st, ns)
+	rep, err := disp.DrainTargets(wctx)
+	printDelivery(ctx, env.stdout, st, rep)
+	if n := disp.Unmarked(); n > 0 {
+		env.errorf("%d alerts were delivered but could not be marked sent in the store; the next run will send them again", n)
+	}
 	if err != nil && ctx.Err() == nil {
 		return fmt.Errorf("deliver alerts: %w (they stay queued; see the outbox command)", err)
 	}
-	if failed > 0 {
+	if failed := rep.Failed(); failed > 0 {
 		return withCode(exitFailed, fmt.Errorf("%d alerts could not be delivered; see `drawwatch outbox`", failed))
 	}
 	return nil
+}
+
+// printDelivery prints the totals, then one line per target, so a target
+// that fails is seen apart from the ones that delivered.
+func printDelivery(ctx context.Context, w io.Writer, st store.Outbox, rep notify.DrainReport) {
+	queued := map[string]int{}
+	left := 0
+	if pending, err := st.Alerts(ctx, drawwatch.AlertPending); err == nil {
+		for _, al := range pending {
+			queued[al.Target]++
+		}
+		left = len(pending)
+	}
+	fmt.Fprintf(w, "\nalerts: %d sent, %d failed, %d still queued\n", rep.Sent(), rep.Failed(), left)
+	for _, t := range rep.Targets {
+		line := fmt.Sprintf("  %s: %d sent, %d failed, %d still queued", t.Target, t.Sent, t.Failed, queued[t.Target])
+		if t.Dead > 0 {
+			line += fmt.Sprintf(" (%d dead)", t.Dead)
+		}
+		if t.Paused {
+			line += fmt.Sprintf("; paused until %s after: %s", t.Until.Local().Format(time.TimeOnly), t.Error)
+		}
+		fmt.Fprintln(w, line)
+	}
 }
 
 func printReport(w io.Writer, rep watch.Report, dryRun bool, route func(drawwatch.Event) []string) {

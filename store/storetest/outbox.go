@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -167,5 +168,48 @@ func testOutboxThreadRefAndPrevious(t *testing.T, f Factory) {
 	}
 	if checked != 4 {
 		t.Errorf("checked %d alerts, want 4", checked)
+	}
+}
+
+// testOutboxPerTargetQueues: each target's queue is read on its own, so a
+// target whose alerts wait never hides another target's due alerts.
+func testOutboxPerTargetQueues(t *testing.T, f Factory) {
+	ctx := context.Background()
+	clock := Spring2024
+	s := f(t)(t, func() time.Time { return clock })
+	ev := drawwatch.Event{Type: drawwatch.EventTest, Message: "test alert", DetectedAt: clock}
+	var slackIDs []int64
+	for i := range 3 {
+		id, _, err := s.Enqueue(ctx, "slack", ev, fmt.Sprintf("slack|%d", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		slackIDs = append(slackIDs, id)
+	}
+	mailID, _, err := s.Enqueue(ctx, "mail", ev, "mail|0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.MarkRetry(ctx, slackIDs[0], "500", clock.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+
+	targets, err := s.DueTargets(ctx, clock)
+	if err != nil || fmt.Sprint(targets) != "[mail slack]" {
+		t.Errorf("DueTargets = %v, %v; want [mail slack]", targets, err)
+	}
+	due, err := s.DueAlertsFor(ctx, "slack", clock, 0)
+	if err != nil || len(due) != 2 || due[0].ID != slackIDs[1] || due[1].ID != slackIDs[2] {
+		t.Errorf("DueAlertsFor(slack) = %v, %v; want alerts %v", due, err, slackIDs[1:])
+	}
+	due, err = s.DueAlertsFor(ctx, "mail", clock, 1)
+	if err != nil || len(due) != 1 || due[0].ID != mailID || due[0].Target != "mail" {
+		t.Errorf("DueAlertsFor(mail) = %v, %v", due, err)
+	}
+	if next, ok, err := s.NextDueFor(ctx, "slack"); !ok || err != nil || !next.Equal(clock) {
+		t.Errorf("NextDueFor(slack) = %v %v %v, want %v", next, ok, err, clock)
+	}
+	if _, ok, err := s.NextDueFor(ctx, "nobody"); ok || err != nil {
+		t.Errorf("NextDueFor(nobody) = %v, %v; want none", ok, err)
 	}
 }

@@ -57,6 +57,7 @@ func Run(t *testing.T, f Factory) {
 		{"OutboxSurvivesReopen", testOutboxSurvivesReopen},
 		{"OutboxLifecycle", testOutboxLifecycle},
 		{"OutboxThreadRefAndPrevious", testOutboxThreadRefAndPrevious},
+		{"OutboxPerTargetQueues", testOutboxPerTargetQueues},
 		{"SourceHealth", testSourceHealth},
 		{"FetchLog", testFetchLog},
 		{"LeaseTwoHandles", testLeaseTwoHandles},
