@@ -665,6 +665,18 @@ func ParseCron(spec string) (s cron.Schedule, err error) {
 	return s, nil
 }
 
+// ScheduleZone is the time zone the schedule runs in: its CRON_TZ= (or
+// TZ=) prefix, else the machine's local zone. Alerts and the status page
+// show times in it, so every time a user reads is in one zone.
+func ScheduleZone(spec string) *time.Location {
+	if s, err := ParseCron(spec); err == nil {
+		if ss, ok := s.(*cron.SpecSchedule); ok && ss.Location != nil {
+			return ss.Location
+		}
+	}
+	return time.Local
+}
+
 // URLs expands a source's {year} template: the current year, and during
 // January also the previous year, whose page carries late-December draws.
 func (s Source) URLs(now time.Time) []string {

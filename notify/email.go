@@ -44,6 +44,15 @@ func WithEmailHighlight(h Highlighter) EmailOption {
 	return func(e *Email) { e.highlight = h }
 }
 
+// WithEmailZone sets the time zone alerts show times in (default UTC).
+func WithEmailZone(loc *time.Location) EmailOption {
+	return func(e *Email) {
+		if loc != nil {
+			e.zone = loc
+		}
+	}
+}
+
 // WithEmailClock sets the clock used for the Date header.
 func WithEmailClock(now func() time.Time) EmailOption {
 	return func(e *Email) { e.now = now }
@@ -65,6 +74,7 @@ type Email struct {
 	port      int
 	domain    string
 	highlight Highlighter
+	zone      *time.Location
 	now       func() time.Time
 	secrets   redactor
 	rootCAs   *x509.CertPool
@@ -121,6 +131,7 @@ func NewEmail(cfg EmailConfig, opts ...EmailOption) (*Email, error) {
 		port:      port,
 		domain:    domain,
 		highlight: func(drawwatch.Alert) []string { return nil },
+		zone:      time.UTC,
 		now:       time.Now,
 		secrets:   redactor{cfg.Password},
 	}
@@ -160,7 +171,7 @@ func threadHeaders(m *gomail.Msg, ref string) {
 
 // Send delivers one alert and returns its Message-ID.
 func (e *Email) Send(ctx context.Context, a drawwatch.Alert) (string, error) {
-	rendered := Render(a, e.highlight(a))
+	rendered := RenderIn(a, e.highlight(a), e.zone)
 	m := gomail.NewMsg()
 	if err := m.From(e.cfg.From); err != nil {
 		return "", e.fail("set From", err, true)

@@ -81,6 +81,13 @@ type doc struct {
 // ("31*", "31301") of the routes that lead to the alert's target: matching
 // codes are listed first and in bold.
 func Render(a drawwatch.Alert, highlight []string) Message {
+	return RenderIn(a, highlight, time.UTC)
+}
+
+// RenderIn is Render with times (when an ops problem was detected) shown
+// in zone, named so the reader knows which: the schedule's zone, so the
+// ops email and the status page agree.
+func RenderIn(a drawwatch.Alert, highlight []string, zone *time.Location) Message {
 	var d doc
 	ev := a.Event
 	switch ev.Type {
@@ -91,7 +98,7 @@ func Render(a drawwatch.Alert, highlight []string) Message {
 	case drawwatch.EventNews:
 		d = renderNews(ev)
 	case drawwatch.EventOps, drawwatch.EventRecovery:
-		d = renderOps(ev)
+		d = renderOps(ev, zone)
 	case drawwatch.EventTest:
 		d = renderTest(a)
 	default:
@@ -399,6 +406,24 @@ func daysBetween(from, to string) (int, bool) {
 	return int(b.Sub(a).Hours() / 24), true
 }
 
+// FormatInZone writes t in zone and names the zone: "6 Feb 2024 10:04
+// EST (America/Toronto)". The abbreviation alone is ambiguous (CST), and
+// a bare offset does not say whose clock it is.
+func FormatInZone(t time.Time, zone *time.Location) string {
+	if zone == nil {
+		zone = time.UTC
+	}
+	s := t.In(zone).Format("2 Jan 2006 15:04 MST")
+	switch name := zone.String(); name {
+	case "UTC":
+	case "Local":
+		s += " (server local time)"
+	default:
+		s += " (" + name + ")"
+	}
+	return s
+}
+
 // humanDate turns "2024-02-06" into "6 Feb 2024"; other text is kept.
 func humanDate(iso string) string {
 	t, err := time.Parse(time.DateOnly, iso)
@@ -570,7 +595,7 @@ func abbreviationEnd(text []rune) bool {
 	return utf8.RuneCountInString(word) == 2 && unicode.IsUpper([]rune(word)[0])
 }
 
-func renderOps(ev drawwatch.Event) doc {
+func renderOps(ev drawwatch.Event, zone *time.Location) doc {
 	source := ev.Source
 	if source == "" {
 		source = "unknown source"
@@ -581,7 +606,7 @@ func renderOps(ev drawwatch.Event) doc {
 	}
 	d := doc{subject: title, parts: []part{titlePart(title), textPart(ev.Message)}}
 	if !ev.DetectedAt.IsZero() {
-		d.parts = append(d.parts, part{kind: partContext, lines: []line{{spans: []span{{text: "Detected " + ev.DetectedAt.UTC().Format("2 Jan 2006 15:04 MST")}}}}})
+		d.parts = append(d.parts, part{kind: partContext, lines: []line{{spans: []span{{text: "Detected " + FormatInZone(ev.DetectedAt, zone)}}}}})
 	}
 	return d
 }

@@ -3,6 +3,7 @@ package notify
 import (
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/drawwatch/drawwatch"
@@ -196,6 +197,30 @@ func TestShortStream(t *testing.T) {
 	for _, s := range drawwatch.Streams {
 		if got := shortStream(drawwatch.Draw{Stream: s.Slug}); got != want[s.Slug] {
 			t.Errorf("shortStream(%s) = %q, want %q", s.Slug, got, want[s.Slug])
+		}
+	}
+}
+
+// TestRenderOpsZone checks the ops alert shows its time in the zone it is
+// given (the schedule's, as the status page does) and names that zone.
+func TestRenderOpsZone(t *testing.T) {
+	toronto, err := time.LoadLocation("America/Toronto")
+	if err != nil {
+		t.Skip("no zone database:", err)
+	}
+	ev := drawwatch.Event{Type: drawwatch.EventOps, Source: "oinp-2024", Message: "HTTP 503 after 3 tries",
+		DetectedAt: time.Date(2024, 2, 6, 15, 4, 0, 0, time.UTC)}
+	tests := []struct {
+		zone *time.Location
+		want string
+	}{
+		{toronto, "Detected 6 Feb 2024 10:04 EST (America/Toronto)"},
+		{time.UTC, "Detected 6 Feb 2024 15:04 UTC"},
+	}
+	for _, tt := range tests {
+		m := RenderIn(drawwatch.Alert{Event: ev}, nil, tt.zone)
+		if !strings.Contains(m.Text, tt.want) {
+			t.Errorf("zone %s: text lacks %q:\n%s", tt.zone, tt.want, m.Text)
 		}
 	}
 }

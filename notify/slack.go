@@ -47,6 +47,15 @@ func WithSlackHighlight(h Highlighter) SlackOption {
 	return func(s *Slack) { s.highlight = h }
 }
 
+// WithSlackZone sets the time zone alerts show times in (default UTC).
+func WithSlackZone(loc *time.Location) SlackOption {
+	return func(s *Slack) {
+		if loc != nil {
+			s.zone = loc
+		}
+	}
+}
+
 // Slack posts alerts to one Slack channel.
 type Slack struct {
 	name      string
@@ -54,6 +63,7 @@ type Slack struct {
 	client    *http.Client
 	api       *slack.Client
 	highlight Highlighter
+	zone      *time.Location
 	secrets   redactor
 }
 
@@ -96,6 +106,7 @@ func NewSlack(cfg SlackConfig, opts ...SlackOption) (*Slack, error) {
 		cfg:       cfg,
 		client:    &http.Client{Timeout: cfg.Timeout},
 		highlight: func(drawwatch.Alert) []string { return nil },
+		zone:      time.UTC,
 		secrets:   secrets,
 	}
 	for _, o := range opts {
@@ -123,7 +134,7 @@ func (s *Slack) Name() string { return s.name }
 // threads updates under a.ThreadRef, also shown in the channel; a webhook returns no ts, so the ref
 // is empty and updates are posted as new messages.
 func (s *Slack) Send(ctx context.Context, a drawwatch.Alert) (string, error) {
-	msg := Render(a, s.highlight(a))
+	msg := RenderIn(a, s.highlight(a), s.zone)
 	text := escapeMrkdwn(msg.Text)
 	if utf8.RuneCountInString(text) > maxFallbackRunes {
 		text = string([]rune(text)[:maxFallbackRunes-1]) + "…"

@@ -42,6 +42,9 @@ type Options struct {
 	LastRun func() (time.Time, bool)
 	Sources []SourceInfo
 	Now     func() time.Time // nil: time.Now
+	// Zone is the zone the page shows times in and names: the schedule's
+	// (config.ScheduleZone). Nil: America/Toronto.
+	Zone *time.Location
 }
 
 // Server is the daemon's HTTP endpoint.
@@ -72,11 +75,14 @@ func NewServer(opts Options) *Server {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	// Draws are Ontario's, and so are most readers: show Toronto time when
-	// the zone database is available (the binary may embed time/tzdata).
-	loc, err := time.LoadLocation("America/Toronto")
-	if err != nil {
-		loc = time.UTC
+	loc := opts.Zone
+	if loc == nil {
+		// Draws are Ontario's, and so are most readers: Toronto time when
+		// the zone database is available (the binary may embed time/tzdata).
+		var err error
+		if loc, err = time.LoadLocation("America/Toronto"); err != nil {
+			loc = time.UTC
+		}
 	}
 	return &Server{opts: opts, loc: loc, metricsHandler: opts.Metrics.Handler()}
 }

@@ -346,7 +346,7 @@ func TestStatusPageContent(t *testing.T) {
 	}
 	for _, tt := range tests {
 		row := doc.Find("#sources tbody tr").FilterFunction(func(_ int, s *goquery.Selection) bool {
-			return s.Find("td strong").First().Text() == tt.source
+			return s.Find(`[scope="row"] strong`).First().Text() == tt.source
 		})
 		if row.Length() != 1 {
 			t.Errorf("source %s: %d rows", tt.source, row.Length())

@@ -45,6 +45,7 @@ var (
 
 type statusPage struct {
 	Generated   string
+	Zone        string // the zone every time on the page is shown in
 	LastRun     string
 	Counts      string
 	Pending     int
@@ -55,6 +56,7 @@ type statusPage struct {
 	Stream      string
 	NOC         string
 	FilterError string
+	FilterField string // "stream" or "noc": the input FilterError is about
 	Filtered    bool
 	Draws       []drawRow
 	TableLimit  int
@@ -116,7 +118,7 @@ func (s *Server) status(w http.ResponseWriter, r *http.Request) {
 func (s *Server) buildStatus(ctx context.Context, r *http.Request) (statusPage, int) {
 	now := s.opts.Now()
 	code := http.StatusOK
-	p := statusPage{Generated: s.fmtTime(now), TableLimit: tableLimit}
+	p := statusPage{Generated: s.fmtTime(now), Zone: zoneName(s.loc), TableLimit: tableLimit}
 	problem := func(what string, err error) {
 		slog.WarnContext(ctx, "status page: "+what, "err", err)
 		p.Problems = append(p.Problems, what+": "+err.Error())
@@ -132,12 +134,7 @@ func (s *Server) buildStatus(ctx context.Context, r *http.Request) (statusPage, 
 	q := r.URL.Query()
 	p.Stream = strings.TrimSpace(q.Get("stream"))
 	p.NOC = strings.TrimSpace(q.Get("noc"))
-	switch {
-	case p.Stream != "" && !streamFilterRE.MatchString(p.Stream):
-		p.FilterError = "Stream must be one of the listed streams."
-	case p.NOC != "" && !nocFilterRE.MatchString(p.NOC):
-		p.FilterError = `NOC must be a code such as 31301, or a prefix ending in * such as 31*.`
-	}
+	p.FilterField, p.FilterError = checkFilters(p.Stream, p.NOC)
 	if p.FilterError != "" {
 		code = http.StatusBadRequest
 	}
@@ -182,6 +179,25 @@ func (s *Server) buildStatus(ctx context.Context, r *http.Request) (statusPage, 
 		p.Charts = buildCharts(plain, streamName)
 	}
 	return p, code
+}
+
+// checkFilters says which filter is wrong and why, or returns "", "". An
+// unknown stream is an error, not an empty table: "hpc" for "hcp" would
+// otherwise read as "no draws".
+func checkFilters(stream, noc string) (field, msg string) {
+	switch {
+	case stream != "" && !streamFilterRE.MatchString(stream):
+		return "stream", "Stream must be one of the listed streams."
+	case stream != "":
+		if _, ok := drawwatch.LookupStream(drawwatch.Stream(stream)); !ok {
+			return "stream", fmt.Sprintf("Unknown stream %q. Stream must be one of the listed streams: %s.",
+				stream, strings.Join(drawwatch.StreamSlugs(), ", "))
+		}
+	}
+	if noc != "" && !nocFilterRE.MatchString(noc) {
+		return "noc", `NOC must be a code such as 31301, or a prefix ending in * such as 31*.`
+	}
+	return "", ""
 }
 
 func sortedStreams() []drawwatch.Stream {
@@ -303,6 +319,15 @@ func drawRows(draws []store.StoredDraw) []drawRow {
 		rows = append(rows, row)
 	}
 	return rows
+}
+
+// zoneName names a zone for the page: its IANA name, since "EST" alone
+// does not say whose clock it is.
+func zoneName(loc *time.Location) string {
+	if loc.String() == "Local" {
+		return "the server's local time"
+	}
+	return loc.String()
 }
 
 func (s *Server) fmtTime(t time.Time) string {

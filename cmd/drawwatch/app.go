@@ -152,14 +152,14 @@ func (a *app) notifiers(router *notify.Router) ([]notify.Notifier, error) {
 	for _, s := range a.cfg.Slack {
 		n, err := notify.NewSlack(notify.SlackConfig{Name: s.Name, WebhookURL: s.WebhookURL, Token: s.Token,
 			Channel: s.Channel, APIURL: s.APIURL, Timeout: a.cfg.Fetch.Timeout.Duration},
-			notify.WithSlackHighlight(router.HighlightFor))
+			notify.WithSlackHighlight(router.HighlightFor), notify.WithSlackZone(config.ScheduleZone(a.cfg.Schedule.Cron)))
 		if err != nil {
 			return nil, fmt.Errorf("slack target %q: %w", s.Name, err)
 		}
 		ns = append(ns, n)
 	}
 	for _, e := range a.cfg.Email {
-		opts := []notify.EmailOption{notify.WithEmailHighlight(router.HighlightFor)}
+		opts := []notify.EmailOption{notify.WithEmailHighlight(router.HighlightFor), notify.WithEmailZone(config.ScheduleZone(a.cfg.Schedule.Cron))}
 		if e.CAFile != "" {
 			pool, err := readCAFile(e.CAFile)
 			if err != nil {

@@ -65,6 +65,7 @@ func (a *app) runDaemon(ctx context.Context, st *store.Store) error {
 	var d *daemon.Daemon
 	if ln != nil {
 		srv := web.NewServer(web.Options{Data: st, Metrics: metrics, ReadyMaxAge: a.cfg.HTTP.ReadyMaxAge.Duration,
+			Zone:    config.ScheduleZone(a.cfg.Schedule.Cron),
 			Sources: sourceInfos(a.cfg), LastRun: func() (time.Time, bool) { return d.LastSuccess() }})
 		cfg.Serve = func(ctx context.Context) error {
 			if err := srv.Serve(ctx, ln); err != nil {
