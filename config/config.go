@@ -51,6 +51,7 @@ type Config struct {
 	Slack    []Slack  `toml:"slack"`
 	Email    []Email  `toml:"email"`
 	Routes   []Route  `toml:"route"`
+	Clients  Clients  `toml:"clients"`
 
 	// File is the path the config was read from ("" for defaults).
 	File string `toml:"-"`
@@ -85,6 +86,18 @@ type Schedule struct {
 type HTTP struct {
 	Listen      string   `toml:"listen"`
 	ReadyMaxAge Duration `toml:"ready_max_age"`
+	// TokenFile holds a bearer token that the API, the feeds and the status
+	// page then require (calendar apps pass it as ?token=). Roster data is
+	// served only with it.
+	TokenFile string `toml:"token_file"`
+	Token     string `toml:"-"` // read from TokenFile by Load
+}
+
+// Clients configures the client roster that draws are matched against.
+type Clients struct {
+	// Roster is a CSV file (id, label, program, streams, nocs, crs, eoi,
+	// profile_created, owner); the daemon re-reads it when it changes.
+	Roster string `toml:"roster"`
 }
 
 // Log configures log output.
@@ -149,6 +162,9 @@ type Route struct {
 	Programs   []string `toml:"programs"`
 	MinScore   *int     `toml:"min_score"`
 	MaxScore   *int     `toml:"max_score"`
+	// Clients = false keeps matched roster clients out of this route's
+	// alerts, for targets outside the team. Default true.
+	Clients *bool `toml:"clients"`
 }
 
 // Duration is a time.Duration written as "30s" or "5m" in TOML.
@@ -293,6 +309,8 @@ func (c *Config) stringFields() []stringField {
 		{"fetch.user_agent", &c.Fetch.UserAgent},
 		{"schedule.cron", &c.Schedule.Cron},
 		{"http.listen", &c.HTTP.Listen},
+		{"http.token_file", &c.HTTP.TokenFile},
+		{"clients.roster", &c.Clients.Roster},
 		{"log.format", &c.Log.Format},
 		{"log.level", &c.Log.Level},
 	}
@@ -411,6 +429,8 @@ func (c *Config) resolveRelative(dir string) {
 		}
 	}
 	rel(&c.Store.Path)
+	rel(&c.HTTP.TokenFile)
+	rel(&c.Clients.Roster)
 	for i := range c.Slack {
 		rel(&c.Slack[i].WebhookURLFile)
 		rel(&c.Slack[i].TokenFile)
@@ -450,8 +470,17 @@ func (c *Config) readSecretFiles() error {
 			return err
 		}
 	}
+	if err := read("http.token_file", c.HTTP.TokenFile, &c.HTTP.Token); err != nil {
+		return err
+	}
+	if c.HTTP.TokenFile != "" && len(c.HTTP.Token) < minTokenLen {
+		return fmt.Errorf("http.token_file: the token must be at least %d characters (e.g. `openssl rand -hex 32`)", minTokenLen)
+	}
 	return nil
 }
+
+// minTokenLen keeps guessable tokens out: the token guards roster data.
+const minTokenLen = 16
 
 // Validate checks every section and returns all problems at once.
 func (c *Config) Validate() error {

@@ -23,8 +23,6 @@ var Columns = []string{"id", "label", "program", "streams", "nocs", "crs", "eoi"
 
 // Options say what the roster's values may name.
 type Options struct {
-	// Streams are the known stream slugs; nil accepts any slug-shaped value.
-	Streams []string
 	// Targets are the configured target names an owner may name; nil
 	// accepts any owner.
 	Targets []string
@@ -140,10 +138,7 @@ func (p *parser) header(rec []string) columns {
 	return cols
 }
 
-var (
-	nocRE  = regexp.MustCompile(`^[0-9]{4,5}$`)
-	slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
-)
+var nocRE = regexp.MustCompile(`^[0-9]{4,5}$`)
 
 // row parses one client; false when it had problems (recorded in p.errs).
 func (p *parser) row(row int, rec []string, cols columns) (drawwatch.Client, bool) {
@@ -171,8 +166,8 @@ func (p *parser) row(row int, rec []string, cols columns) (drawwatch.Client, boo
 			}
 		case "streams":
 			for _, s := range splitList(v) {
-				if !slugRE.MatchString(s) || (p.opts.Streams != nil && !slices.Contains(p.opts.Streams, s)) {
-					bad("not a list of stream slugs separated by ';' (" + strings.Join(p.opts.Streams, ", ") + ")")
+				if _, known := drawwatch.LookupStream(drawwatch.Stream(s)); !known {
+					bad("not a list of stream slugs separated by ';' (" + strings.Join(drawwatch.StreamSlugs(), ", ") + ")")
 					break
 				}
 				c.Streams = append(c.Streams, drawwatch.Stream(s))

@@ -11,7 +11,7 @@ import (
 	"github.com/drawwatch/drawwatch"
 )
 
-var opts = Options{Streams: []string{"hcp", "skilled-trades", "masters-graduate"}, Targets: []string{"ana", "ben"}}
+var opts = Options{Targets: []string{"ana", "ben"}}
 
 func ptr(n int) *int { return &n }
 

@@ -57,6 +57,8 @@ func commands() []command {
 		{"parse", "[--kind updates|noi|ita] FILE_OR_URL [--json]", "parse one page (file or URL) and print its announcements and draws", cmdParse},
 		{"draws", "[--json|--csv] [--stream SLUG] [--noc CODE|PREFIX*] [--since DATE] [--kind draw|news|all]", "query stored draws", cmdDraws},
 		{"history", "[--json] ANNOUNCEMENT_ID", "show the versions of one announcement and what changed", cmdHistory},
+		{"clients check", "[--json]", "validate the client roster ([clients] roster): every problem with row and column", cmdClientsCheck},
+		{"match", "[--json] DRAW_ID | --client ID", "the roster clients a stored draw matches, or every stored draw a client matches", cmdMatch},
 		{"outbox", "[--sent] [--json]", "list queued, failed and dead alerts", cmdOutbox},
 		{"outbox retry", "ID | --all", "re-queue one alert, or every pending and dead one", cmdOutboxRetry},
 		{"notify test", "[--target NAME]", "send a test message to each target", cmdNotifyTest},

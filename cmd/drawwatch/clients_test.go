@@ -1,0 +1,224 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// realCapture2024 serves the real 2024 updates page, or skips (fails in CI)
+// without ../shared.
+func realCapture2024(t *testing.T) *httptest.Server {
+	t.Helper()
+	page, err := os.ReadFile(realPages + "captured/2024-updates.2025-12.html")
+	if errors.Is(err, os.ErrNotExist) && os.Getenv("CI") != "true" {
+		t.Skip("real pages not found beside the repo (../shared); skipping")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/updates" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write(page)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+const rosterCSV = `id,label,program,streams,nocs,crs,eoi,profile_created,owner
+T-1,Marco,OINP,skilled-trades,72010,420,,,
+T-2,Lena,,,72010,400,,,
+T-3,Ana,,,72010;31301,,,,
+H-1,Priya,OINP,hcp,31301,412,,,
+`
+
+// rosterStore scrapes the real 2024 page into a new store and writes a
+// config with the roster beside it.
+func rosterStore(t *testing.T, roster string) (cfg string) {
+	t.Helper()
+	srv := realCapture2024(t)
+	dir := t.TempDir()
+	writeFile(t, dir, "clients.csv", roster)
+	cfg = writeFile(t, dir, "drawwatch.toml", fmt.Sprintf(`
+[store]
+path = "drawwatch.db"
+backlog_days = 0
+[fetch]
+delay = "1ms"
+retry_base = "1ms"
+[log]
+level = "warn"
+[clients]
+roster = "clients.csv"
+[[source]]
+name = "updates"
+kind = "oinp-updates"
+url = "%s/updates"
+`, srv.URL))
+	if code, out, errOut := runCLI(t, "scrape", "--once", "--config", cfg); code != exitOK {
+		t.Fatalf("scrape: exit %d\n%s\n%s", code, out, errOut)
+	}
+	return cfg
+}
+
+func TestMatchDrawOnRealPage(t *testing.T) {
+	cfg := rosterStore(t, rosterCSV)
+	code, out, errOut := runCLI(t, "match", "october17-0", "--config", cfg)
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	for _, want := range []string{"2024-10-17  skilled-trades", "CRS 405–435", "1 client matches", "T-1", "CRS 420", "possible", "T-3", "no CRS score on file"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "T-2") || strings.Contains(out, "H-1") {
+		t.Errorf("T-2 (CRS 400) or H-1 (hcp) listed:\n%s", out)
+	}
+
+	code, out, _ = runCLI(t, "match", "october17-0", "--json", "--config", cfg)
+	var got []struct {
+		AnnouncementID string `json:"announcement_id"`
+		Draw           struct {
+			Date     string `json:"date"`
+			ScoreMin int    `json:"score_min"`
+		} `json:"draw"`
+		Matches []struct {
+			ClientID  string `json:"client_id"`
+			NOC       string `json:"noc"`
+			ScoreKind string `json:"score_kind"`
+			Score     int    `json:"score"`
+		} `json:"matches"`
+		Possible []struct {
+			ClientID string `json:"client_id"`
+			Reason   string `json:"reason"`
+		} `json:"possible"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); code != exitOK || err != nil {
+		t.Fatalf("exit %d, %v\n%s", code, err, out)
+	}
+	if len(got) != 1 || got[0].Draw.ScoreMin != 405 || len(got[0].Matches) != 1 || got[0].Matches[0].ClientID != "T-1" ||
+		got[0].Matches[0].Score != 420 || got[0].Matches[0].NOC != "72010" || len(got[0].Possible) != 1 || got[0].Possible[0].ClientID != "T-3" {
+		t.Errorf("json = %+v", got)
+	}
+	assertSnakeKeys(t, out)
+
+	code, _, errOut = runCLI(t, "match", "no-such-draw", "--config", cfg)
+	if code != exitFailed || !strings.Contains(errOut, "drawwatch draws") {
+		t.Errorf("unknown draw: exit %d %s", code, errOut)
+	}
+}
+
+func TestMatchClientHistory(t *testing.T) {
+	cfg := rosterStore(t, rosterCSV)
+	code, out, errOut := runCLI(t, "match", "--client", "T-1", "--json", "--config", cfg)
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	var h struct {
+		ClientID string `json:"client_id"`
+		Draws    []struct {
+			Draw struct {
+				Date   string `json:"date"`
+				Stream string `json:"stream"`
+			} `json:"draw"`
+			Match struct {
+				Possible bool `json:"possible"`
+			} `json:"match"`
+		} `json:"draws"`
+	}
+	if err := json.Unmarshal([]byte(out), &h); err != nil {
+		t.Fatal(err)
+	}
+	if h.ClientID != "T-1" || len(h.Draws) == 0 {
+		t.Fatalf("history = %+v", h)
+	}
+	found := false
+	for i, d := range h.Draws {
+		if d.Draw.Stream != "skilled-trades" {
+			t.Errorf("T-1 (skilled-trades only) matched a %s draw", d.Draw.Stream)
+		}
+		if i > 0 && d.Draw.Date > h.Draws[i-1].Draw.Date {
+			t.Errorf("not newest first: %s after %s", d.Draw.Date, h.Draws[i-1].Draw.Date)
+		}
+		found = found || d.Draw.Date == "2024-10-17"
+	}
+	if !found {
+		t.Errorf("the 17 Oct 2024 draw is not in T-1's history: %+v", h.Draws)
+	}
+	assertSnakeKeys(t, out)
+
+	code, out, _ = runCLI(t, "match", "--client", "T-1", "--config", cfg)
+	if code != exitOK || !strings.Contains(out, "T-1 Marco:") || !strings.Contains(out, "2024-10-17") {
+		t.Errorf("text history: exit %d\n%s", code, out)
+	}
+	if code, _, errOut := runCLI(t, "match", "--client", "X-9", "--config", cfg); code != exitFailed || !strings.Contains(errOut, "X-9") {
+		t.Errorf("unknown client: exit %d %s", code, errOut)
+	}
+	if code, _, _ := runCLI(t, "match", "october17-0", "--client", "T-1", "--config", cfg); code != exitUsage {
+		t.Errorf("draw and --client together: exit %d", code)
+	}
+}
+
+func TestClientsCheck(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "good.csv", rosterCSV)
+	writeFile(t, dir, "bad.csv", "id,nocs,crs,ssn\nT-1,72010,42O,123-45-6789\n")
+	cfgFor := func(roster string) string {
+		return writeFile(t, dir, "c.toml", "[log]\nlevel = \"warn\"\n[clients]\nroster = \""+roster+"\"\n")
+	}
+	code, out, errOut := runCLI(t, "clients", "check", "--config", cfgFor("good.csv"))
+	if code != exitOK || !strings.Contains(out, "ok, 4 clients") || strings.Contains(out, "Marco") {
+		t.Errorf("good roster: exit %d\n%s%s", code, out, errOut)
+	}
+	code, out, _ = runCLI(t, "clients", "check", "--json", "--config", cfgFor("good.csv"))
+	if code != exitOK || !strings.Contains(out, `"clients": 4`) {
+		t.Errorf("json: exit %d\n%s", code, out)
+	}
+	code, out, errOut = runCLI(t, "clients", "check", "--config", cfgFor("bad.csv"))
+	if code != exitFailed || !strings.Contains(errOut, filepath.Join(dir, "bad.csv")) ||
+		!strings.Contains(errOut, "row 1, column 4 (ssn): unknown column") || strings.Contains(out+errOut, "123-45-6789") {
+		t.Errorf("bad roster: exit %d\n%s%s", code, out, errOut)
+	}
+	code, _, errOut = runCLI(t, "clients", "check", "--config", writeFile(t, dir, "none.toml", "[log]\nlevel = \"warn\"\n"))
+	if code != exitFailed || !strings.Contains(errOut, "[clients] roster") {
+		t.Errorf("no roster: exit %d %s", code, errOut)
+	}
+}
+
+// assertSnakeKeys walks a JSON document and fails on any key that is not
+// snake_case.
+func assertSnakeKeys(t *testing.T, doc string) {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal([]byte(doc), &v); err != nil {
+		t.Fatal(err)
+	}
+	var walk func(any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, e := range x {
+				if k != strings.ToLower(k) || strings.ContainsAny(k, "- ") {
+					t.Errorf("JSON key %q is not snake_case", k)
+				}
+				walk(e)
+			}
+		case []any:
+			for _, e := range x {
+				walk(e)
+			}
+		}
+	}
+	walk(v)
+}

@@ -1,0 +1,243 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"text/tabwriter"
+
+	"github.com/drawwatch/drawwatch"
+	"github.com/drawwatch/drawwatch/match"
+	"github.com/drawwatch/drawwatch/roster"
+	"github.com/drawwatch/drawwatch/store"
+)
+
+// errNoRoster says how to configure what a roster command needs.
+var errNoRoster = errors.New("no client roster configured: set [clients] roster = \"clients.csv\" in the config (see config.example.toml)")
+
+// openRoster reads the configured roster; owners must name configured targets.
+func (a *app) openRoster() (*roster.File, error) {
+	if a.cfg.Clients.Roster == "" {
+		return nil, errNoRoster
+	}
+	return roster.Open(a.cfg.Clients.Roster, roster.Options{Targets: a.cfg.Targets()})
+}
+
+func cmdClientsCheck(ctx context.Context, env *cliEnv, args []string) error {
+	fs := newFlags("clients check", env)
+	configPath := fs.configFlag()
+	asJSON := fs.Bool("json", false, "print JSON")
+	pos, err := fs.parse(args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 0 {
+		return usagef("usage: drawwatch clients check [--config FILE] [--json]")
+	}
+	a, err := loadApp(env, *configPath)
+	if err != nil {
+		return err
+	}
+	f, err := a.openRoster()
+	if err != nil {
+		return withCode(exitFailed, err)
+	}
+	s := summarize(f.Current().Clients())
+	if *asJSON {
+		return writeJSON(env.stdout, map[string]any{"roster": f.Path(), "valid": true, "clients": s.clients,
+			"with_owner": s.withOwner, "without_score": s.withoutScore, "without_nocs": s.withoutNOCs})
+	}
+	// Counts only: the roster's content stays in the file.
+	_, err = fmt.Fprintf(env.stdout, "%s: ok, %d clients (%d with an owner, %d with neither CRS nor EOI, %d without NOC codes)\n",
+		f.Path(), s.clients, s.withOwner, s.withoutScore, s.withoutNOCs)
+	return err
+}
+
+type rosterSummary struct{ clients, withOwner, withoutScore, withoutNOCs int }
+
+func summarize(cs []drawwatch.Client) rosterSummary {
+	s := rosterSummary{clients: len(cs)}
+	for _, c := range cs {
+		if c.Owner != "" {
+			s.withOwner++
+		}
+		if c.CRS == nil && c.EOI == nil {
+			s.withoutScore++
+		}
+		if len(c.NOCs) == 0 {
+			s.withoutNOCs++
+		}
+	}
+	return s
+}
+
+func cmdMatch(ctx context.Context, env *cliEnv, args []string) error {
+	fs := newFlags("match", env)
+	configPath := fs.configFlag()
+	asJSON := fs.Bool("json", false, "print JSON")
+	clientID := fs.String("client", "", "list every stored draw this client `ID` would have matched, newest first")
+	pos, err := fs.parse(args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 1 || (len(pos) == 1) == (*clientID != "") {
+		return usagef("usage: drawwatch match [--json] DRAW_ID  |  drawwatch match [--json] --client ID\n" +
+			"  DRAW_ID is the announcement id `drawwatch draws` and alerts show")
+	}
+	return withStore(ctx, env, *configPath, false, func(a *app, st *store.Store) error {
+		f, err := a.openRoster()
+		if err != nil {
+			return withCode(exitFailed, err)
+		}
+		draws, err := st.Draws(ctx, store.DrawFilter{Kind: drawwatch.KindDraw})
+		if err != nil {
+			return fmt.Errorf("query draws: %w", err)
+		}
+		if *clientID != "" {
+			return matchClient(env, f.Current(), draws, *clientID, *asJSON)
+		}
+		return matchDraw(env, f.Current(), draws, pos[0], *asJSON, st.Path())
+	})
+}
+
+// drawMatches is one stored draw with the clients it matched.
+type drawMatches struct {
+	AnnouncementID    string                  `json:"announcement_id"`
+	AnnouncementTitle string                  `json:"announcement_title"`
+	Draw              drawwatch.Draw          `json:"draw"`
+	Matches           []drawwatch.ClientMatch `json:"matches"`
+	Possible          []drawwatch.ClientMatch `json:"possible"`
+}
+
+func matchDraw(env *cliEnv, ix *match.Index, draws []store.StoredDraw, id string, asJSON bool, storePath string) error {
+	var out []drawMatches
+	for _, d := range draws {
+		if d.AnnouncementID != id {
+			continue
+		}
+		res := ix.Draw(d.Draw)
+		out = append(out, drawMatches{AnnouncementID: d.AnnouncementID, AnnouncementTitle: d.AnnouncementTitle, Draw: d.Draw,
+			Matches: orEmpty(res.Matches), Possible: orEmpty(res.Possible)})
+	}
+	if len(out) == 0 {
+		return fmt.Errorf("no draw with announcement id %q in %s; list ids with `drawwatch draws`", id, storePath)
+	}
+	if asJSON {
+		return writeJSON(env.stdout, out)
+	}
+	for i, dm := range out {
+		if i > 0 {
+			fmt.Fprintln(env.stdout)
+		}
+		printDrawMatches(env.stdout, dm)
+	}
+	return nil
+}
+
+func printDrawMatches(w io.Writer, dm drawMatches) {
+	d := dm.Draw
+	fmt.Fprintf(w, "%s  %s", d.Date, d.Stream)
+	if d.Category != "" {
+		fmt.Fprintf(w, " — %s", d.Category)
+	}
+	if band := d.ScoreBand(); band != "" {
+		fmt.Fprintf(w, "  %s %s", d.ScoreKind, band)
+	}
+	fmt.Fprintf(w, "  %d NOCs  (%s)\n", len(d.NOCs), dm.AnnouncementID)
+	if len(dm.Matches) == 0 {
+		fmt.Fprintln(w, "no client matches")
+	} else {
+		fmt.Fprintf(w, "%s:\n", clientsMatchText(len(dm.Matches)))
+		printMatchTable(w, dm.Matches)
+	}
+	if len(dm.Possible) > 0 {
+		fmt.Fprintf(w, "possible (check the file): %d\n", len(dm.Possible))
+		printMatchTable(w, dm.Possible)
+	}
+}
+
+func clientsMatchText(n int) string {
+	if n == 1 {
+		return "1 client matches"
+	}
+	return strconv.Itoa(n) + " clients match"
+}
+
+func printMatchTable(w io.Writer, ms []drawwatch.ClientMatch) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, m := range ms {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", m.ClientID, m.Label, dashIfEmpty(m.NOC), matchScore(m))
+	}
+	tw.Flush()
+}
+
+// matchScore is "CRS 412", or why the match is only possible.
+func matchScore(m drawwatch.ClientMatch) string {
+	switch {
+	case m.Possible:
+		return m.Reason
+	case m.Score != nil:
+		return m.ScoreKind + " " + strconv.Itoa(*m.Score)
+	}
+	return "-"
+}
+
+// clientHistory is every stored draw one client would have matched.
+type clientHistory struct {
+	ClientID string         `json:"client_id"`
+	Label    string         `json:"label"`
+	Draws    []clientInDraw `json:"draws"`
+}
+
+type clientInDraw struct {
+	AnnouncementID    string                `json:"announcement_id"`
+	AnnouncementTitle string                `json:"announcement_title"`
+	Draw              drawwatch.Draw        `json:"draw"`
+	Match             drawwatch.ClientMatch `json:"match"`
+}
+
+func matchClient(env *cliEnv, ix *match.Index, draws []store.StoredDraw, id string, asJSON bool) error {
+	c, ok := ix.Client(id)
+	if !ok {
+		return fmt.Errorf("no client with id %q in the roster", id)
+	}
+	one := match.NewIndex([]drawwatch.Client{c})
+	h := clientHistory{ClientID: c.ID, Label: c.Label, Draws: []clientInDraw{}}
+	for _, d := range draws { // the store lists newest first
+		res := one.Draw(d.Draw)
+		for _, m := range append(res.Matches, res.Possible...) {
+			h.Draws = append(h.Draws, clientInDraw{AnnouncementID: d.AnnouncementID, AnnouncementTitle: d.AnnouncementTitle, Draw: d.Draw, Match: m})
+		}
+	}
+	if asJSON {
+		return writeJSON(env.stdout, h)
+	}
+	fmt.Fprintf(env.stdout, "%s %s: %d stored draws match\n", c.ID, c.Label, len(h.Draws))
+	tw := tabwriter.NewWriter(env.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "DATE\tSTREAM\tCATEGORY\tSCORE\tNOC\tMATCH\tANNOUNCEMENT")
+	for _, cd := range h.Draws {
+		kind := "yes"
+		if cd.Match.Possible {
+			kind = "possible: " + cd.Match.Reason
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", cd.Draw.Date, cd.Draw.Stream, cd.Draw.Category,
+			dashIfEmpty(cd.Draw.ScoreKind+" "+cd.Draw.ScoreBand()), dashIfEmpty(cd.Match.NOC), kind, cd.AnnouncementID)
+	}
+	return tw.Flush()
+}
+
+func orEmpty[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+func dashIfEmpty(s string) string {
+	if s == "" || s == " " {
+		return "-"
+	}
+	return s
+}
