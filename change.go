@@ -85,6 +85,9 @@ type Alert struct {
 	// ThreadRef is the reference of an earlier message about the same
 	// announcement on the same target (a Slack ts), for threading updates.
 	ThreadRef string `json:"thread_ref,omitempty"`
+	// Clients are the roster clients this target may see matched, filled
+	// from the current roster just before sending; never stored or printed.
+	Clients *ClientMatches `json:"-"`
 }
 
 // Summary says what changed in one line: "379 → 385", or for a NOC list,

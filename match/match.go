@@ -110,10 +110,10 @@ func firstListed(codes []string, listed map[string]bool) string {
 // A client missing the score or profile date the draw needs is a possible
 // match: the team must look at the file.
 func Client(c drawwatch.Client, d drawwatch.Draw, noc string) (drawwatch.ClientMatch, bool) {
-	if c.Program != "" && !strings.EqualFold(c.Program, programOf(d)) {
+	if c.Program != "" && !strings.EqualFold(c.Program, d.ProgramOf()) {
 		return drawwatch.ClientMatch{}, false
 	}
-	if len(c.Streams) > 0 && !slices.Contains(c.Streams, d.Stream) {
+	if len(c.Streams) > 0 && !slices.Contains(c.Streams, streamOf(d)) {
 		return drawwatch.ClientMatch{}, false
 	}
 	if len(d.NOCs) > 0 && noc == "" {
@@ -145,13 +145,13 @@ func Client(c drawwatch.Client, d drawwatch.Draw, noc string) (drawwatch.ClientM
 	return m, true
 }
 
-// programOf is the draw's program; drawwatch read only OINP before draws
-// carried one.
-func programOf(d drawwatch.Draw) string {
-	if d.Program == "" {
-		return drawwatch.Program
+// streamOf is what a roster's streams column names for a draw: the OINP
+// stream, or for Express Entry rounds the round's category slug.
+func streamOf(d drawwatch.Draw) drawwatch.Stream {
+	if d.ProgramOf() == drawwatch.ProgramEE {
+		return drawwatch.Stream(d.Category)
 	}
-	return d.Program
+	return d.Stream
 }
 
 func scoreOf(c drawwatch.Client, kind string) *int {

@@ -35,6 +35,7 @@ func TestClient(t *testing.T) {
 		ScoreMin: ptr(50), ProfilesFrom: "2024-01-01", ProfilesTo: "2024-03-31"}
 	ee := health
 	ee.Program = "EE"
+	eeRound := drawwatch.Draw{Program: "EE", Category: "healthcare", ScoreKind: drawwatch.ScoreCRS, ScoreMin: ptr(470)}
 	unprogrammed := health
 	unprogrammed.Program = ""
 
@@ -73,6 +74,9 @@ func TestClient(t *testing.T) {
 		{"program matches", drawwatch.Client{ID: "x", Program: "OINP", NOCs: []string{"31301"}, CRS: ptr(400)}, health, true, false, "31301"},
 		{"program differs", drawwatch.Client{ID: "x", Program: "OINP", NOCs: []string{"31301"}, CRS: ptr(400)}, ee, false, false, ""},
 		{"EE client, EE draw", drawwatch.Client{ID: "x", Program: "EE", NOCs: []string{"31301"}, CRS: ptr(400)}, ee, true, false, "31301"},
+		{"EE round category among the client's streams", drawwatch.Client{ID: "x", Streams: []drawwatch.Stream{"healthcare"}, CRS: ptr(480)}, eeRound, true, false, ""},
+		{"EE round category not among the client's", drawwatch.Client{ID: "x", Streams: []drawwatch.Stream{"stem"}, CRS: ptr(480)}, eeRound, false, false, ""},
+		{"EE round below the cut-off", drawwatch.Client{ID: "x", Program: "EE", CRS: ptr(469)}, eeRound, false, false, ""},
 		{"draw without a program is OINP", drawwatch.Client{ID: "x", Program: "OINP", NOCs: []string{"31301"}, CRS: ptr(400)}, unprogrammed, true, false, "31301"},
 		{"profile window start is inclusive", grad("2024-01-01", ptr(50)), window, true, false, ""},
 		{"profile window end is inclusive", grad("2024-03-31", ptr(50)), window, true, false, ""},

@@ -107,6 +107,9 @@ func RenderIn(a drawwatch.Alert, highlight []string, zone *time.Location) Messag
 			textPart(ev.Message),
 		}}
 	}
+	if ev.Type == drawwatch.EventNew || ev.Type == drawwatch.EventChanged {
+		d.parts = withClients(d.parts, a.Clients)
+	}
 	return Message{
 		Subject: cleanHeader(d.subject),
 		Text:    d.plain(),

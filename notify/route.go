@@ -45,6 +45,9 @@ type Route struct {
 	Programs []string
 	MinScore *int
 	MaxScore *int
+	// HideClients keeps roster clients out of the alerts this route
+	// delivers (config: clients = false), for targets outside the team.
+	HideClients bool
 }
 
 func (r Route) hasDrawFilters() bool {

@@ -161,13 +161,13 @@ func (p *parser) row(row int, rec []string, cols columns) (drawwatch.Client, boo
 			c.Label = v
 		case "program":
 			c.Program = strings.ToUpper(v)
-			if c.Program != "" && c.Program != drawwatch.Program && c.Program != "EE" {
-				bad("not OINP, EE or empty (any program)")
+			if c.Program != "" && drawwatch.ProgramName(c.Program) == c.Program {
+				bad("not " + programCodes() + " or empty (any program)")
 			}
 		case "streams":
 			for _, s := range splitList(v) {
-				if _, known := drawwatch.LookupStream(drawwatch.Stream(s)); !known {
-					bad("not a list of stream slugs separated by ';' (" + strings.Join(drawwatch.StreamSlugs(), ", ") + ")")
+				if _, known := drawwatch.LookupStream(drawwatch.Stream(s)); !known && !drawwatch.IsEECategory(s) {
+					bad("not a list of stream slugs separated by ';' (OINP: " + strings.Join(drawwatch.StreamSlugs(), ", ") + "; or Express Entry categories)")
 					break
 				}
 				c.Streams = append(c.Streams, drawwatch.Stream(s))
@@ -205,6 +205,14 @@ func (p *parser) row(row int, rec []string, cols columns) (drawwatch.Client, boo
 		}
 	}
 	return c, len(p.errs) == before
+}
+
+func programCodes() string {
+	codes := make([]string, len(drawwatch.Programs))
+	for i, p := range drawwatch.Programs {
+		codes[i] = p.Code
+	}
+	return strings.Join(codes, ", ")
 }
 
 func splitList(v string) []string {

@@ -16,6 +16,7 @@ import (
 	"github.com/drawwatch/drawwatch/config"
 	"github.com/drawwatch/drawwatch/daemon"
 	"github.com/drawwatch/drawwatch/notify"
+	"github.com/drawwatch/drawwatch/roster"
 	"github.com/drawwatch/drawwatch/scraper"
 	"github.com/drawwatch/drawwatch/store"
 	"github.com/drawwatch/drawwatch/watch"
@@ -27,6 +28,9 @@ type app struct {
 	cfg    *config.Config
 	log    *slog.Logger
 	stdout io.Writer
+	// roster is the client roster in use, nil without [clients] roster;
+	// commands that alert set it (see useRoster).
+	roster *roster.File
 }
 
 func loadApp(env *cliEnv, configPath string) (*app, error) {
@@ -140,6 +144,7 @@ func (a *app) router() (*notify.Router, error) {
 		routes = append(routes, notify.Route{
 			Name: r.Name, Targets: r.Targets, Kinds: r.Kinds, Streams: r.Streams, NOCs: r.NOCs,
 			Categories: r.Categories, Programs: r.Programs, MinScore: r.MinScore, MaxScore: r.MaxScore,
+			HideClients: r.Clients != nil && !*r.Clients,
 		})
 	}
 	return notify.NewRouter(routes, a.cfg.Targets())
@@ -173,6 +178,12 @@ func (a *app) notifiers(router *notify.Router) ([]notify.Notifier, error) {
 			return nil, fmt.Errorf("email target %q: %w", e.Name, err)
 		}
 		ns = append(ns, n)
+	}
+	if a.roster != nil {
+		cr := a.clientRouting(router)
+		for i, n := range ns {
+			ns[i] = notify.WithClients(n, cr.Clients)
+		}
 	}
 	return ns, nil
 }

@@ -222,3 +222,89 @@ func assertSnakeKeys(t *testing.T, doc string) {
 	}
 	walk(v)
 }
+
+func TestDaemonRefusesMalformedRoster(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "clients.csv", "id,nocs,crs\nT-1,72010,420\nT-2,7201O,400\n")
+	cfg := writeFile(t, dir, "drawwatch.toml", "[log]\nlevel = \"warn\"\n[store]\npath = \"d.db\"\n[clients]\nroster = \"clients.csv\"\n")
+	code, out, errOut := runCLI(t, "run", "--config", cfg)
+	if code != exitFailed || !strings.Contains(errOut, "row 3, column 2 (nocs)") || strings.Contains(out+errOut, "7201O") {
+		t.Errorf("exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+// A new draw's alert lists the matching clients to the team, to a
+// client's owner only that owner's clients, and to a route with
+// clients = false none at all.
+func TestAlertsListClientsByRouteAndOwner(t *testing.T) {
+	site := &testSite{}
+	site.version.Store(1)
+	srv := httptest.NewServer(site)
+	defer srv.Close()
+	hooks := map[string]*slackHook{"team": {}, "partners": {}, "ana": {}, "ben": {}}
+	urls := map[string]string{}
+	for name, h := range hooks {
+		s := httptest.NewServer(h)
+		defer s.Close()
+		urls[name] = s.URL + "/services/T/B/" + name
+	}
+	dir := t.TempDir()
+	writeFile(t, dir, "clients.csv", `id,label,nocs,eoi,owner
+W-1,Wei,21231,60,ana
+W-2,Sam,21211,70,
+W-3,Omar,21232,,
+W-4,Lou,21231,50,ben
+`)
+	cfg := siteConfig(t, dir, srv.URL, urls["team"], fmt.Sprintf(`
+[[slack]]
+name = "partners"
+webhook_url = "%s"
+[[slack]]
+name = "ana"
+webhook_url = "%s"
+[[slack]]
+name = "ben"
+webhook_url = "%s"
+[[route]]
+targets = ["partners"]
+kinds = ["draw"]
+clients = false
+[clients]
+roster = "clients.csv"
+`, urls["partners"], urls["ana"], urls["ben"]))
+	if code, out, errOut := runCLI(t, "scrape", "--once", "--config", cfg); code != exitOK {
+		t.Fatalf("first scrape: exit %d\n%s\n%s", code, out, errOut)
+	}
+	site.version.Store(2)
+	if code, out, errOut := runCLI(t, "scrape", "--once", "--config", cfg); code != exitOK {
+		t.Fatalf("second scrape: exit %d\n%s\n%s", code, out, errOut)
+	}
+	newDraw := func(name string) string {
+		t.Helper()
+		for _, p := range hooks[name].posts() {
+			if strings.Contains(p, "21231") {
+				return p
+			}
+		}
+		return ""
+	}
+	team := newDraw("team")
+	for _, want := range []string{"2 of your clients match", "W-1 Wei (21231, EOI 60)", "W-2 Sam (21211, EOI 70)", "1 possible", "W-3 Omar (21232, no EOI score on file)"} {
+		if !strings.Contains(team, want) {
+			t.Errorf("team alert lacks %q:\n%s", want, team)
+		}
+	}
+	if strings.Contains(team, "W-4") {
+		t.Errorf("W-4 (EOI 50, under 55) listed:\n%s", team)
+	}
+	if p := newDraw("partners"); p == "" || strings.Contains(p, "W-1") || strings.Contains(p, "clients match") {
+		t.Errorf("partners (clients = false) alert: %q", p)
+	}
+	ana := newDraw("ana")
+	if !strings.Contains(ana, "1 of your clients matches") || !strings.Contains(ana, "W-1 Wei") || strings.Contains(ana, "W-2") || strings.Contains(ana, "W-3") {
+		t.Errorf("owner ana's alert must hold her client alone:\n%s", ana)
+	}
+	if n := len(hooks["ben"].posts()); n != 0 {
+		t.Errorf("ben owns no matching client, and got %d alerts", n)
+	}
+}

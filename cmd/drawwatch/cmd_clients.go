@@ -7,9 +7,11 @@ import (
 	"io"
 	"strconv"
 	"text/tabwriter"
+	"time"
 
 	"github.com/drawwatch/drawwatch"
 	"github.com/drawwatch/drawwatch/match"
+	"github.com/drawwatch/drawwatch/notify"
 	"github.com/drawwatch/drawwatch/roster"
 	"github.com/drawwatch/drawwatch/store"
 )
@@ -23,6 +25,33 @@ func (a *app) openRoster() (*roster.File, error) {
 		return nil, errNoRoster
 	}
 	return roster.Open(a.cfg.Clients.Roster, roster.Options{Targets: a.cfg.Targets()})
+}
+
+// rosterReloadEvery is how often the daemon looks for roster edits.
+const rosterReloadEvery = 30 * time.Second
+
+// useRoster opens the configured roster for alerting, refusing a
+// malformed one before anything is fetched. Without [clients] roster,
+// alerts are as they were.
+func (a *app) useRoster() error {
+	if a.cfg.Clients.Roster == "" {
+		return nil
+	}
+	f, err := a.openRoster()
+	if err != nil {
+		return withCode(exitFailed, fmt.Errorf("%w (fix the file and start again; `drawwatch clients check` lists every problem)", err))
+	}
+	a.roster = f
+	return nil
+}
+
+// clientRouting joins the roster in use (if any) to router.
+func (a *app) clientRouting(router *notify.Router) notify.ClientRouting {
+	cr := notify.ClientRouting{Router: router}
+	if a.roster != nil {
+		cr.Roster = a.roster.Current
+	}
+	return cr
 }
 
 func cmdClientsCheck(ctx context.Context, env *cliEnv, args []string) error {

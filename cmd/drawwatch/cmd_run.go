@@ -35,6 +35,12 @@ func (a *app) runDaemon(ctx context.Context, st *store.Store) error {
 	if err != nil {
 		return withCode(exitUsage, fmt.Errorf("schedule.cron: %w", err))
 	}
+	if err := a.useRoster(); err != nil {
+		return err
+	}
+	if a.roster != nil {
+		go a.roster.Watch(ctx, rosterReloadEvery, a.log)
+	}
 	host, _ := os.Hostname()
 	owner := fmt.Sprintf("drawwatch run (pid %d on %s)", os.Getpid(), host)
 	unlock, err := a.takeLock(ctx, st, owner)
@@ -85,7 +91,7 @@ func (a *app) runDaemon(ctx context.Context, st *store.Store) error {
 
 func (a *app) daemonConfig(st *store.Store, router *notify.Router, ns []notify.Notifier, metrics *web.Metrics, owner string) daemon.Config {
 	sched, _ := config.ParseCron(a.cfg.Schedule.Cron) // checked by the caller
-	runner := a.runner(st, router.Targets, metrics)
+	runner := a.runner(st, a.clientRouting(router).Targets, metrics)
 	pending := func(ctx context.Context) {
 		if n, err := st.PendingCount(ctx); err == nil {
 			metrics.AlertsPending(n)

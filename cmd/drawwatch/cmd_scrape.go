@@ -46,8 +46,12 @@ func (a *app) scrapeOnce(ctx context.Context, env *cliEnv, st *store.Store, dryR
 	if err != nil {
 		return withCode(exitUsage, err)
 	}
-	rep := a.runner(st, router.Targets, nil).RunOnce(ctx, dryRun)
-	printReport(env.stdout, rep, dryRun, router.Targets)
+	if err := a.useRoster(); err != nil {
+		return err
+	}
+	route := a.clientRouting(router).Targets
+	rep := a.runner(st, route, nil).RunOnce(ctx, dryRun)
+	printReport(env.stdout, rep, dryRun, route)
 	if lost := daemon.LeaseLost(ctx); lost != nil {
 		return lost
 	}
