@@ -42,6 +42,7 @@ const (
 	EventNews     EventType = "news"     // a new non-draw announcement
 	EventOps      EventType = "ops"      // a source stopped reading normally
 	EventRecovery EventType = "recovery" // a source reads normally again
+	EventWarning  EventType = "warning"  // a source was read, but the parser met something it does not know
 	EventTest     EventType = "test"     // `drawwatch notify test`
 )
 

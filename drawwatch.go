@@ -130,6 +130,9 @@ type Announcement struct {
 	// state a score, a stream or NOC codes no draw accounts for: what the
 	// parser could not read. Empty ([]) when everything was read.
 	Unparsed []string `json:"unparsed"`
+	// Warnings are the parser's warnings about this announcement (also in
+	// Page.Warnings): alerted to ops when the announcement is new or changed.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // Page is everything read from one fetched document.

@@ -97,7 +97,7 @@ func RenderIn(a drawwatch.Alert, highlight []string, zone *time.Location) Messag
 		d = renderChanged(ev)
 	case drawwatch.EventNews:
 		d = renderNews(ev)
-	case drawwatch.EventOps, drawwatch.EventRecovery:
+	case drawwatch.EventOps, drawwatch.EventRecovery, drawwatch.EventWarning:
 		d = renderOps(ev, zone)
 	case drawwatch.EventTest:
 		d = renderTest(a)
@@ -604,8 +604,11 @@ func renderOps(ev drawwatch.Event, zone *time.Location) doc {
 		source = "unknown source"
 	}
 	title := "drawwatch: " + source + " is not reading normally"
-	if ev.Type == drawwatch.EventRecovery {
+	switch ev.Type {
+	case drawwatch.EventRecovery:
 		title = "drawwatch: " + source + " reads normally again"
+	case drawwatch.EventWarning:
+		title = "drawwatch: " + source + " read with a warning"
 	}
 	d := doc{subject: title, parts: []part{titlePart(title), textPart(ev.Message)}}
 	if !ev.DetectedAt.IsZero() {

@@ -216,6 +216,7 @@ func (r *eeRound) announcement() (drawwatch.Announcement, bool) {
 		SourceURL: d.SourceURL,
 		Draws:     []drawwatch.Draw{d},
 	}
+	a.Warnings = r.warnings
 	a.Text = eeRoundText(d)
 	a.Hash = drawwatch.ContentHash(a.Text)
 	return a, true

@@ -262,11 +262,63 @@ func TestEERoundsBadDocumentsTouchNothing(t *testing.T) {
 	if len(after) != len(before) || after[0].Round != "434" || *after[0].ScoreMin != 470 {
 		t.Errorf("stored rounds changed: %d before, %d after, newest %+v", len(before), len(after), after[0].Draw)
 	}
+	// Only ops hears: the source failing, reading again, and the round
+	// it could not read.
+	var warned bool
 	for _, a := range alerts() {
-		if a.Event.Type != drawwatch.EventOps && a.Event.Type != drawwatch.EventRecovery {
+		switch {
+		case a.Target != "ops":
 			t.Errorf("bad documents queued a %s alert to %s", a.Event.Type, a.Target)
-		} else if a.Target != "ops" {
-			t.Errorf("ops alert to %s", a.Target)
+		case a.Event.Type == drawwatch.EventWarning:
+			warned = strings.Contains(a.Event.Message, `round 434: drawCRS "TBD" is not a number; the round is left as stored`)
+		case a.Event.Type != drawwatch.EventOps && a.Event.Type != drawwatch.EventRecovery:
+			t.Errorf("bad documents queued a %s alert", a.Event.Type)
 		}
+	}
+	if !warned {
+		t.Error("no warning alert says round 434 could not be read")
+	}
+}
+
+// TestEEUnknownRoundNameWarnsOpsOnce: a round of a kind drawwatch does not
+// know is stored under its own category slug (never dropped) and the ops
+// route hears about it once; the warnings of the first read (round 247's
+// distribution) are history and alert nobody.
+func TestEEUnknownRoundNameWarnsOpsOnce(t *testing.T) {
+	doc := readEEDoc(t)
+	h, alerts := newEEHarness(t)
+	h.site.set(eePath, doc.bytes(t))
+	if sr := h.run(t); sr.Err != nil || len(alerts()) != 0 {
+		t.Fatalf("first run: %+v, %d alerts", sr, len(alerts()))
+	}
+	next := doc.withRound435().set("435", "drawName", "Aviation occupations (Version 1)")
+	for run := range 2 {
+		h.now = h.now.Add(10 * time.Minute)
+		h.site.set(eePath, append(next.bytes(t), []byte(strings.Repeat(" ", run))...))
+		if sr := h.run(t); sr.Err != nil {
+			t.Fatal(sr.Err)
+		}
+	}
+	var draws, warnings []drawwatch.Alert
+	for _, a := range alerts() {
+		switch a.Event.Type {
+		case drawwatch.EventNew:
+			draws = append(draws, a)
+		case drawwatch.EventWarning:
+			warnings = append(warnings, a)
+		default:
+			t.Errorf("unexpected %s alert", a.Event.Type)
+		}
+	}
+	if len(draws) != 0 {
+		t.Errorf("no route takes aviation rounds, yet %d draw alerts", len(draws))
+	}
+	if len(warnings) != 1 || warnings[0].Target != "ops" ||
+		!strings.Contains(warnings[0].Event.Message, `round 435: round name "Aviation occupations (Version 1)" is not in drawwatch's Express Entry categories; read as category "aviation"`) {
+		t.Fatalf("warning alerts: %+v; want one to ops naming the round", warnings)
+	}
+	stored, err := h.store.Draws(context.Background(), store.DrawFilter{Program: "EE", Limit: 1})
+	if err != nil || len(stored) != 1 || stored[0].Round != "435" || stored[0].Category != "aviation" {
+		t.Errorf("newest stored round: %+v, %v", stored, err)
 	}
 }

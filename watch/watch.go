@@ -215,6 +215,11 @@ func (r *Runner) runSource(ctx context.Context, fetcher Fetcher, src config.Sour
 		return sr
 	}
 
+	_, readBefore, err := r.Store.LastAnnouncementCount(ctx, pageURL)
+	if err != nil {
+		sr.Outcome, sr.Err = OutcomeFailed, fmt.Errorf("read fetch state: %w", err)
+		return sr
+	}
 	result, err := r.Store.Apply(ctx, page, store.ApplyOptions{
 		Source: src.Name, Now: r.now(), BacklogDays: r.BacklogDays, Route: r.Route, DryRun: dryRun,
 	})
@@ -228,6 +233,9 @@ func (r *Runner) runSource(ctx context.Context, fetcher Fetcher, src config.Sour
 		return sr
 	}
 	sr.Outcome = OutcomeFetched
+	if !dryRun {
+		r.alertWarnings(ctx, src, page, result.Changes, readBefore)
+	}
 	sr.Changes = result.Changes
 	sr.Alerts = result.Alerts
 	for _, c := range result.Changes {
