@@ -61,6 +61,10 @@ type Config struct {
 type Store struct {
 	Path        string `toml:"path"`
 	BacklogDays int    `toml:"backlog_days"`
+	// LeaseTTL is how long a writer's lease outlives its last heartbeat
+	// before another run may take it over (a holder on this host whose
+	// process is gone is taken over at once).
+	LeaseTTL Duration `toml:"lease_ttl"`
 }
 
 // Fetch configures how pages are requested.
@@ -360,6 +364,7 @@ func (c *Config) applyDefaults(md *toml.MetaData) {
 	if c.Store.Path == "" {
 		c.Store.Path = "drawwatch.db"
 	}
+	setDefault(&c.Store.LeaseTTL, 15*time.Second, "store", "lease_ttl")
 	setDefault(&c.Fetch.Delay, 2*time.Second, "fetch", "delay")
 	setDefault(&c.Fetch.Timeout, 30*time.Second, "fetch", "timeout")
 	setDefault(&c.Fetch.RetryBase, time.Second, "fetch", "retry_base")
@@ -489,6 +494,9 @@ func (c *Config) Validate() error {
 
 	if c.Store.BacklogDays < 0 {
 		bad("store.backlog_days: must be 0 or more, got %d", c.Store.BacklogDays)
+	}
+	if c.Store.LeaseTTL.Duration < time.Second {
+		bad("store.lease_ttl: must be at least 1s (heartbeats go every quarter of it), got %s", c.Store.LeaseTTL.Duration)
 	}
 	if c.Fetch.Retries < 0 || c.Fetch.Retries > 10 {
 		bad("fetch.retries: must be between 0 and 10, got %d", c.Fetch.Retries)

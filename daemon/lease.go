@@ -21,6 +21,13 @@ type Lease interface {
 	Renew(ctx context.Context) error
 }
 
+// LossNotifier is an optional Lease method: a channel closed when the
+// store finds the lease lost outside a renewal (a fenced write or claim
+// refused). Hold then renews at once to learn why, and stops.
+type LossNotifier interface {
+	Lost() <-chan struct{}
+}
+
 // Hold renews l every interval until stop is called. The returned context
 // is cancelled, with a cause wrapping ErrLeaseLost, the moment the lease is
 // lost, so that work done under it stops at once rather than write over
@@ -29,6 +36,10 @@ func Hold(parent context.Context, l Lease, interval time.Duration, clock clockwo
 	held, lose := context.WithCancelCause(parent)
 	beatCtx, stopBeat := context.WithCancel(held)
 	done := make(chan struct{})
+	var lost <-chan struct{}
+	if n, ok := l.(LossNotifier); ok {
+		lost = n.Lost()
+	}
 	go func() {
 		defer close(done)
 		t := clock.NewTicker(interval)
@@ -38,6 +49,7 @@ func Hold(parent context.Context, l Lease, interval time.Duration, clock clockwo
 			case <-beatCtx.Done():
 				return
 			case <-t.Chan():
+			case <-lost:
 			}
 			err := l.Renew(beatCtx)
 			switch {

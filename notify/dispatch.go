@@ -33,6 +33,38 @@ type NextDuer interface {
 	NextDueFor(ctx context.Context, target string) (next time.Time, ok bool, err error)
 }
 
+// Claimer is an optional Outbox method: claim alert id for one send under
+// the store's lease, checked in the same transaction. claimed is false when
+// the alert was sent or given up on meanwhile (skip it). held is called
+// right before each send attempt; it fails once the lease is lost, and the
+// target's drain stops with that error, so a holder that lost the store
+// never sends.
+type Claimer interface {
+	ClaimAlert(ctx context.Context, id int64) (claimed bool, held func() error, err error)
+}
+
+// fencedError is a send refused because the lease was lost.
+type fencedError struct{ err error }
+
+func (e fencedError) Error() string { return e.err.Error() }
+func (e fencedError) Unwrap() error { return e.err }
+
+// claim claims a for this process's lease when the outbox fences sends.
+func (d *Dispatcher) claim(ctx context.Context, a drawwatch.Alert) (claimed bool, held func() error, err error) {
+	c, ok := d.outbox.(Claimer)
+	if !ok {
+		return true, func() error { return nil }, nil
+	}
+	claimed, held, err = c.ClaimAlert(ctx, a.ID)
+	if err != nil {
+		return false, nil, fmt.Errorf("claim alert %d: %w", a.ID, err)
+	}
+	if !claimed {
+		d.log.Debug("alert already sent or given up on by another run", "alert_id", a.ID, "target", a.Target)
+	}
+	return claimed, held, nil
+}
+
 // DispatchOption changes a Dispatcher.
 type DispatchOption func(*Dispatcher)
 
@@ -337,6 +369,14 @@ func (d *Dispatcher) drainTarget(ctx context.Context, target string) TargetRepor
 			}
 			seen[a.ID] = true
 			fresh++
+			claimed, held, err := d.claim(ctx, a)
+			if err != nil {
+				rep.Err = err
+				return rep
+			}
+			if !claimed {
+				continue
+			}
 			if !configured {
 				rep.Err = d.dropUnknown(ctx, a)
 				if rep.Err != nil {
@@ -346,7 +386,7 @@ func (d *Dispatcher) drainTarget(ctx context.Context, target string) TargetRepor
 				rep.Dead++
 				continue
 			}
-			res := d.deliver(ctx, n, st, a)
+			res := d.deliver(ctx, n, st, a, held)
 			if res.err != nil {
 				rep.Err = res.err
 			}
@@ -396,11 +436,15 @@ type result struct {
 }
 
 // deliver tries one alert, with bounded in-process retries.
-func (d *Dispatcher) deliver(ctx context.Context, n Notifier, st *targetState, a drawwatch.Alert) result {
+func (d *Dispatcher) deliver(ctx context.Context, n Notifier, st *targetState, a drawwatch.Alert, held func() error) result {
 	log := d.log.With("alert_id", a.ID, "target", a.Target, "event", string(a.Event.Type))
 	start := d.now()
-	ref, tries, sendErr := d.send(ctx, n, a, log)
+	ref, tries, sendErr := d.send(ctx, n, a, held, log)
+	var fenced fencedError
 	switch {
+	case errors.As(sendErr, &fenced):
+		// The lease is gone: not sent, and nothing of ours may be written.
+		return result{err: fenced.err}
 	case sendErr == nil:
 		st.failures, st.until, st.lastErr = 0, time.Time{}, ""
 		if err := d.markSent(ctx, st, a.ID, ref, log); err != nil {
@@ -438,8 +482,11 @@ func (d *Dispatcher) deliver(ctx context.Context, n Notifier, st *targetState, a
 }
 
 // send calls the notifier, retrying in process while the wait is short.
-func (d *Dispatcher) send(ctx context.Context, n Notifier, a drawwatch.Alert, log *slog.Logger) (ref string, tries int, err error) {
+func (d *Dispatcher) send(ctx context.Context, n Notifier, a drawwatch.Alert, held func() error, log *slog.Logger) (ref string, tries int, err error) {
 	for try := 0; ; try++ {
+		if err := held(); err != nil {
+			return "", try, fencedError{err}
+		}
 		ref, err = n.Send(ctx, a)
 		if err == nil || ctx.Err() != nil || IsPermanent(err) {
 			return ref, try + 1, err

@@ -70,6 +70,9 @@ func (s *Store) Apply(ctx context.Context, page *drawwatch.Page, opt ApplyOption
 		return Result{}, s.wrap(what, err)
 	}
 	defer tx.Rollback()
+	if err := s.checkLease(ctx, tx); err != nil {
+		return Result{}, fmt.Errorf("%s: %w", what, err)
+	}
 
 	res, err := s.apply(ctx, tx, page, url, opt)
 	if err != nil {

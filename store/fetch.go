@@ -37,13 +37,13 @@ func (s *Store) SaveFetch(ctx context.Context, r FetchRecord) error {
 	if r.At.IsZero() {
 		r.At = s.now()
 	}
-	_, err := s.db.ExecContext(ctx, `INSERT INTO fetches
+	_, err := s.fencedExec(ctx, "record fetch of "+r.URL, `INSERT INTO fetches
 		(source, url, status, not_modified, etag, last_modified, duration_ns, bytes, err, at, announcements, draws, outcome)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		r.Source, r.URL, r.Status, r.NotModified, r.ETag, r.LastModified, int64(r.Duration), r.Bytes, r.Err,
 		toNanos(r.At), r.Announcements, r.Draws, r.Outcome)
 	if err != nil {
-		return s.wrap("save fetch of "+r.URL, err)
+		return err
 	}
 	return nil
 }

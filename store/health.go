@@ -43,13 +43,13 @@ func (s *Store) SourceHealth(ctx context.Context, source string) (SourceHealth, 
 
 // SaveSourceHealth stores h, replacing the previous state of h.Source.
 func (s *Store) SaveSourceHealth(ctx context.Context, h SourceHealth) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO source_health (`+healthColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?)
+	_, err := s.fencedExec(ctx, "save health of source "+h.Source, `INSERT INTO source_health (`+healthColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (source) DO UPDATE SET healthy = excluded.healthy,
 			consecutive_failures = excluded.consecutive_failures, last_error = excluded.last_error,
 			last_ok = excluded.last_ok, last_checked = excluded.last_checked, alerted_down = excluded.alerted_down`,
 		h.Source, h.Healthy, h.ConsecutiveFailures, h.LastError, toNanos(h.LastOK), toNanos(h.LastChecked), h.AlertedDown)
 	if err != nil {
-		return s.wrap("save health of source "+h.Source, err)
+		return err
 	}
 	return nil
 }

@@ -60,9 +60,16 @@ func (s *Store) Enqueue(ctx context.Context, target string, ev drawwatch.Event, 
 	if a := ev.Announcement; a != nil {
 		thread = threadKey(a.SourceURL, a.ID)
 	}
-	id, queued, err = enqueue(ctx, s.db, target, ev, dedupeKey, thread, s.now())
+	what := fmt.Sprintf("enqueue %s alert for %s", ev.Type, target)
+	err = s.writeTx(ctx, what, func(tx *sql.Tx) error {
+		var err error
+		if id, queued, err = enqueue(ctx, tx, target, ev, dedupeKey, thread, s.now()); err != nil {
+			return s.wrap(what, err)
+		}
+		return nil
+	})
 	if err != nil {
-		return 0, false, s.wrap(fmt.Sprintf("enqueue %s alert for %s", ev.Type, target), err)
+		return 0, false, err
 	}
 	return id, queued, nil
 }
@@ -172,9 +179,9 @@ func (s *Store) Alerts(ctx context.Context, statuses ...drawwatch.AlertStatus) (
 }
 
 func (s *Store) updateAlert(ctx context.Context, what string, id int64, query string, args ...any) error {
-	res, err := s.db.ExecContext(ctx, query, args...)
+	res, err := s.fencedExec(ctx, fmt.Sprintf("%s alert %d", what, id), query, args...)
 	if err != nil {
-		return s.wrap(fmt.Sprintf("%s alert %d", what, id), err)
+		return err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return fmt.Errorf("%s alert %d: %w (or not in a state that allows it): list alerts with `drawwatch outbox`", what, id, ErrNotFound)
@@ -184,24 +191,52 @@ func (s *Store) updateAlert(ctx context.Context, what string, id int64, query st
 
 // MarkSent records the delivery of alert id; ref is the channel's message
 // reference (a Slack ts) that later alerts thread under.
+//
+// Under a lease, only the generation that claimed the alert may mark it,
+// and it may do so even after losing the lease: the message is out, and
+// recording that keeps the next holder from sending it again.
 func (s *Store) MarkSent(ctx context.Context, id int64, ref string, at time.Time) error {
-	return s.updateAlert(ctx, "mark sent", id,
-		`UPDATE outbox SET status = 'sent', ref = ?, sent_at = ?, attempts = attempts + 1, last_error = '' WHERE id = ?`,
-		ref, toNanos(at), id)
+	gen := s.claimGen()
+	res, err := s.db.ExecContext(ctx, `UPDATE outbox SET status = 'sent', ref = ?, sent_at = ?, attempts = attempts + 1, last_error = ''
+		WHERE id = ? AND (? = 0 OR claimed_gen = ?)`, ref, toNanos(at), id, gen, gen)
+	if err != nil {
+		return s.wrap(fmt.Sprintf("mark sent alert %d", id), err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return s.markSentRefused(ctx, id, gen)
+	}
+	return nil
+}
+
+// markSentRefused explains why MarkSent changed nothing: the alert is gone,
+// or a newer lease generation claimed it (this run lost the lease, and the
+// new holder sends it).
+func (s *Store) markSentRefused(ctx context.Context, id, gen int64) error {
+	var claimed int64
+	var status string
+	err := s.db.QueryRowContext(ctx, `SELECT claimed_gen, status FROM outbox WHERE id = ?`, id).Scan(&claimed, &status)
+	if err != nil || claimed == gen {
+		return fmt.Errorf("mark sent alert %d: %w: list alerts with `drawwatch outbox`", id, ErrNotFound)
+	}
+	err = fmt.Errorf("mark sent alert %d: %w: lease generation %d claimed it meanwhile (it is %s there)", id, ErrLeaseLost, claimed, status)
+	if l := s.currentLease(); l != nil {
+		return s.loseLease(l, err)
+	}
+	return err
 }
 
 // MarkRetry records a failed attempt of alert id and when to try again.
 func (s *Store) MarkRetry(ctx context.Context, id int64, errMsg string, next time.Time) error {
 	return s.updateAlert(ctx, "mark retry", id,
-		`UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_try = ? WHERE id = ? AND status = 'pending'`,
-		errMsg, toNanos(next), id)
+		`UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_try = ? WHERE id = ? AND status = 'pending'
+			AND (? = 0 OR claimed_gen = ?)`, errMsg, toNanos(next), id, s.claimGen(), s.claimGen())
 }
 
 // MarkDead gives up on alert id after a permanent error or too many attempts.
 func (s *Store) MarkDead(ctx context.Context, id int64, errMsg string) error {
 	return s.updateAlert(ctx, "mark dead", id,
-		`UPDATE outbox SET status = 'dead', attempts = attempts + 1, last_error = ? WHERE id = ? AND status = 'pending'`,
-		errMsg, id)
+		`UPDATE outbox SET status = 'dead', attempts = attempts + 1, last_error = ? WHERE id = ? AND status = 'pending'
+			AND (? = 0 OR claimed_gen = ?)`, errMsg, id, s.claimGen(), s.claimGen())
 }
 
 // Requeue makes a dead or pending alert due now with a fresh attempt count.
@@ -213,10 +248,10 @@ func (s *Store) Requeue(ctx context.Context, id int64) error {
 
 // RequeueAll makes every dead alert due now and says how many there were.
 func (s *Store) RequeueAll(ctx context.Context) (int, error) {
-	res, err := s.db.ExecContext(ctx, `UPDATE outbox SET status = 'pending', attempts = 0, next_try = ? WHERE status = 'dead'`,
+	res, err := s.fencedExec(ctx, "requeue dead alerts", `UPDATE outbox SET status = 'pending', attempts = 0, next_try = ? WHERE status = 'dead'`,
 		toNanos(s.now()))
 	if err != nil {
-		return 0, s.wrap("requeue dead alerts", err)
+		return 0, err
 	}
 	n, err := res.RowsAffected()
 	return int(n), err

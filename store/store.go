@@ -42,8 +42,8 @@ type Store struct {
 	path string
 	now  func() time.Time // injected in tests
 
-	mu        sync.Mutex
-	lockToken string // token of the run lock this handle holds, if any
+	mu    sync.Mutex
+	lease *lease // the writer lease this handle holds, if any
 }
 
 // Open opens or creates the store at path, switches it to WAL and applies

@@ -84,29 +84,31 @@ func (a *app) lockStore(ctx context.Context, st *store.Store, owner string) (hel
 	if err != nil {
 		return nil, nil, err
 	}
-	held, stop := daemon.Hold(ctx, storeLease{st, owner}, lockStaleAfter/4, clockwork.NewRealClock(), a.log)
+	held, stop := daemon.Hold(ctx, storeLease{st, owner}, a.heartbeatEvery(), clockwork.NewRealClock(), a.log)
 	return held, func() { stop(); unlock() }, nil
 }
 
-// takeLock takes the one-writer lock, or explains who holds it.
+// takeLock takes the store's writer lease, or explains (naming the holder
+// once) who holds it.
 func (a *app) takeLock(ctx context.Context, st *store.Store, owner string) (unlock func(), err error) {
-	release, err := st.TryLock(ctx, owner, lockStaleAfter)
-	if errors.Is(err, store.ErrLocked) {
-		return nil, fmt.Errorf("%w; %s is in use by another drawwatch run: wait for it to finish (a daemon holds it while it runs; stop it or use `draws` to read)", err, st.Path())
-	}
+	release, err := st.TryLock(ctx, owner, a.cfg.Store.LeaseTTL.Duration)
 	if err != nil {
 		return nil, err
 	}
 	return func() {
 		if err := release(context.WithoutCancel(ctx)); err != nil {
-			a.log.Error("release store lock", "store", st.Path(), "err", err)
+			a.log.Error("release store lease", "store", st.Path(), "err", err)
 		}
 	}, nil
 }
 
-// storeLease is the store's writer lock as the daemon's Lease. The lease
-// work (fencing) plugs in here: any renewal that finds the lock taken over
-// must wrap daemon.ErrLeaseLost.
+// heartbeatEvery renews the lease four times per TTL: three heartbeats may
+// fail (a busy database) before another run may take it over.
+func (a *app) heartbeatEvery() time.Duration { return a.cfg.Store.LeaseTTL.Duration / 4 }
+
+// storeLease is the store's fencing lease as the daemon's Lease: a renewal
+// that finds it taken over, or a fenced write or claim that was refused
+// (Lost), stops the daemon at once.
 type storeLease struct {
 	st    *store.Store
 	owner string
@@ -114,15 +116,13 @@ type storeLease struct {
 
 func (l storeLease) Renew(ctx context.Context) error {
 	err := l.st.Heartbeat(ctx, l.owner)
-	if errors.Is(err, store.ErrLocked) {
+	if errors.Is(err, store.ErrLeaseLost) {
 		return fmt.Errorf("%w: %w", daemon.ErrLeaseLost, err)
 	}
 	return err
 }
 
-// lockStaleAfter is how old a lock's heartbeat must be before another run
-// may take it over: a crashed run must not block the store forever.
-const lockStaleAfter = 2 * time.Minute
+func (l storeLease) Lost() <-chan struct{} { return l.st.LeaseLost() }
 
 func (a *app) fetcher() *scraper.Fetcher {
 	fc := scraper.DefaultFetcherConfig()

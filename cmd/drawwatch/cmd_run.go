@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net"
-	"os"
 	"time"
 	_ "time/tzdata" // CRON_TZ must work in a scratch image without /usr/share/zoneinfo
 
@@ -41,8 +40,7 @@ func (a *app) runDaemon(ctx context.Context, st *store.Store) error {
 	if a.roster != nil {
 		go a.roster.Watch(ctx, rosterReloadEvery, a.log)
 	}
-	host, _ := os.Hostname()
-	owner := fmt.Sprintf("drawwatch run (pid %d on %s)", os.Getpid(), host)
+	const owner = "drawwatch run" // pid and host are stored beside it
 	unlock, err := a.takeLock(ctx, st, owner)
 	if err != nil {
 		return err
@@ -109,7 +107,7 @@ func (a *app) daemonConfig(st *store.Store, router *notify.Router, ns []notify.N
 	return daemon.Config{
 		Schedule: sched, Jitter: a.cfg.Schedule.Jitter.Duration, Grace: a.cfg.Schedule.Grace.Duration,
 		RunAtStart: *a.cfg.Schedule.RunAtStart, Deliver: disp, AfterPass: pending, LastSuccess: last,
-		Lease: storeLease{st, owner}, HeartbeatEvery: lockStaleAfter / 4, Logger: a.log,
+		Lease: storeLease{st, owner}, HeartbeatEvery: a.heartbeatEvery(), Logger: a.log,
 		Pass: func(ctx context.Context) error {
 			rep := runner.RunOnce(ctx, false)
 			a.log.Info("run finished", "ok", rep.OK(), "duration", rep.Duration.Round(time.Millisecond))

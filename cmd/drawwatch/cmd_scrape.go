@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -35,7 +34,7 @@ func cmdScrape(ctx context.Context, env *cliEnv, args []string) error {
 // scrapeOnce is one full pass: lock, fetch, store, print, deliver.
 func (a *app) scrapeOnce(ctx context.Context, env *cliEnv, st *store.Store, dryRun bool) error {
 	if !dryRun {
-		held, release, err := a.lockStore(ctx, st, fmt.Sprintf("scrape --once (pid %d)", os.Getpid()))
+		held, release, err := a.lockStore(ctx, st, "scrape --once")
 		if err != nil {
 			return err
 		}

@@ -116,8 +116,8 @@ func testLeaseTwoHandles(t *testing.T, f Factory) {
 	if err != nil {
 		t.Fatalf("stale lock not taken over: %v", err)
 	}
-	if err := a.Heartbeat(ctx, "daemon-a"); !errors.Is(err, store.ErrLocked) {
-		t.Errorf("heartbeat of the lost lock: %v, want ErrLocked", err)
+	if err := a.Heartbeat(ctx, "daemon-a"); !errors.Is(err, store.ErrLeaseLost) {
+		t.Errorf("heartbeat of the lost lease: %v, want ErrLeaseLost", err)
 	}
 	// The old holder's unlock must not release the new holder's lock.
 	if err := unlockA(ctx); err != nil {
