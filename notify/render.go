@@ -147,7 +147,7 @@ func sourcePart(an *drawwatch.Announcement) part {
 		l.spans = append(l.spans, span{text: "Posted " + humanDate(an.Posted) + " · "})
 	}
 	if an.SourceURL != "" {
-		l.spans = append(l.spans, span{text: "Source: "}, span{text: "ontario.ca", href: an.SourceURL})
+		l.spans = append(l.spans, span{text: "Source: "}, span{text: sourceSite(an.SourceURL), href: an.SourceURL})
 	}
 	if len(l.spans) > 0 {
 		p.lines = append(p.lines, l)
@@ -181,6 +181,9 @@ func renderNew(ev drawwatch.Event, highlight []string) doc {
 }
 
 func drawName(dr drawwatch.Draw) string {
+	if isEE(dr) {
+		return eeRoundName(dr)
+	}
 	name := dr.StreamName
 	if name == "" {
 		name = string(dr.Stream)
@@ -201,6 +204,9 @@ type fact struct{ key, label, value string }
 
 // drawFacts lists what a draw states, in the order an alert shows it.
 func drawFacts(dr drawwatch.Draw, prev *drawwatch.Draw) []fact {
+	if isEE(dr) {
+		return eeFacts(dr, prev)
+	}
 	var facts []fact
 	add := func(key, label, value string) { facts = append(facts, fact{key, label, value}) }
 	if dr.Date != "" {
@@ -468,6 +474,11 @@ var fieldNames = map[string]string{
 	"source_url":    "source link",
 	"posted":        "posted date",
 	"draws":         "draws",
+	// Express Entry rounds
+	"round":             "round number",
+	"tie_break":         "tie-break time",
+	"programs_included": "programs included",
+	"distribution":      "pool distribution",
 }
 
 // fieldLabel renders a FieldChange key readably:
@@ -475,7 +486,7 @@ var fieldNames = map[string]string{
 func fieldLabel(an *drawwatch.Announcement, field string) string {
 	name := field
 	prefix := ""
-	if i := strings.LastIndex(field, "."); i > 0 && strings.Contains(field[:i], "|") {
+	if i := strings.LastIndex(field, "."); i > 0 && (strings.Contains(field[:i], "|") || strings.HasPrefix(field, "round-")) {
 		key := field[:i]
 		name = field[i+1:]
 		prefix = drawLabel(an, key)
@@ -494,6 +505,9 @@ func drawLabel(an *drawwatch.Announcement, key string) string {
 	if an != nil {
 		for _, dr := range an.Draws {
 			if dr.Key() == key {
+				if isEE(dr) {
+					return eeRoundName(dr)
+				}
 				if dr.Category != "" {
 					return dr.Category
 				}

@@ -38,6 +38,9 @@ func shortStream(dr drawwatch.Draw) string {
 // 379–430 · 6 Feb 2024 · Health occupations". The first draw speaks for
 // the announcement; others are counted. Without draws it is the title.
 func drawSubject(prefix string, an *drawwatch.Announcement, title string) string {
+	if s, ok := eeSubject(prefix, an); ok {
+		return s
+	}
 	program := drawwatch.Program
 	if an == nil || len(an.Draws) == 0 {
 		s := "[" + program + "] " + title
