@@ -121,6 +121,12 @@ func announcementItems(b *annBuilder) []item {
 			items = append(items, textItem(sentences))
 			continue
 		}
+		if bl.n.Data == "table" {
+			if nocs := tableNOCs(bl.n); len(nocs) > 0 { // codes in a table: "NOC | Occupation"
+				items = append(items, item{kind: itemNOCs, nocs: nocs})
+				continue
+			}
+		}
 		if lines := brLines(bl.n); len(lines) > 1 {
 			var nocs []drawwatch.NOC
 			for _, l := range lines {
@@ -160,4 +166,40 @@ func forSentences(items []item, fn func(string) bool) {
 			}
 		}
 	}
+}
+
+// tableNOCs reads a table inside an announcement whose rows are mostly
+// occupation codes (a code cell and a title cell, or "NOC 31301 - ..." in
+// one cell); nil when it is some other table.
+func tableNOCs(t *html.Node) []drawwatch.NOC {
+	var nocs []drawwatch.NOC
+	rows := 0
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode && n.Data == "tr" {
+			var cells []string
+			for c := n.FirstChild; c != nil; c = c.NextSibling {
+				if c.Type == html.ElementNode && (c.Data == "td" || c.Data == "th") {
+					if t := nodeText(c); t != "" {
+						cells = append(cells, t)
+					}
+				}
+			}
+			if len(cells) > 0 {
+				rows++
+				if noc, ok := ParseNOC(strings.Join(cells, " - ")); ok {
+					nocs = append(nocs, noc)
+				}
+			}
+			return
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(t)
+	if len(nocs) == 0 || 2*len(nocs) < rows-1 { // a header row aside
+		return nil
+	}
+	return nocs
 }

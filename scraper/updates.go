@@ -221,8 +221,37 @@ func (p *updatesParser) element(n *html.Node) {
 			}
 			p.start("", "") // text straight under a date heading: an untitled announcement
 		}
+		if text, ok := strongSubheading(n); ok && p.cur.title != "" {
+			// <p><strong>Health occupations</strong></p>: a sub-heading
+			p.cur.blocks = append(p.cur.blocks, block{n: n, role: roleSubheading, text: text})
+			return
+		}
 		p.cur.blocks = append(p.cur.blocks, block{n: n, role: roleContent})
 	}
+}
+
+// strongSubheading reads a paragraph that is only bold text naming a
+// category ("<p><strong>Tech occupations:</strong></p>"), which some
+// announcements use in place of an h4 or h5 sub-heading.
+func strongSubheading(n *html.Node) (string, bool) {
+	if n.Data != "p" {
+		return "", false
+	}
+	var strong *html.Node
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		switch {
+		case c.Type == html.ElementNode && (c.Data == "strong" || c.Data == "b") && strong == nil:
+			strong = c
+		case c.Type == html.TextNode && strings.TrimSpace(c.Data) == "":
+		default:
+			return "", false
+		}
+	}
+	if strong == nil {
+		return "", false
+	}
+	text := nodeText(n)
+	return text, looksLikeSubheading(text) && !reCountDigits.MatchString(text)
 }
 
 // heading decides whether a heading starts an announcement or is a
