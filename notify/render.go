@@ -175,6 +175,7 @@ func renderNew(ev drawwatch.Event, highlight []string) doc {
 			d.parts = append(d.parts, drawParts(dr, prev, highlight, nil)...)
 		}
 	}
+	d.parts = append(d.parts, unparsedParts(an)...)
 	d.parts = append(d.parts, sourcePart(an))
 	d.subject = drawSubject("", an, title)
 	return d
@@ -564,6 +565,7 @@ func renderNews(ev drawwatch.Event) doc {
 	if an != nil {
 		d.parts = append(d.parts, textPart(leadParagraph(*an)))
 	}
+	d.parts = append(d.parts, unparsedParts(an)...)
 	d.parts = append(d.parts, sourcePart(an))
 	return d
 }

@@ -143,6 +143,7 @@ func renderChanged(ev drawwatch.Event) doc {
 			d.parts = append(d.parts, drawParts(an.Draws[i], prev, nil, fix)...)
 		}
 	}
+	d.parts = append(d.parts, unparsedParts(an)...)
 	d.parts = append(d.parts, sourcePart(an))
 	return d
 }

@@ -249,6 +249,7 @@ func (s *Store) apply(ctx context.Context, tx *sql.Tx, page *drawwatch.Page, url
 		return nil
 	}
 	var fills tableFills
+	var unreadable []drawwatch.Announcement // alerted announcements with sentences the parser could not read
 	for _, p := range pending {
 		if p.tableDraw != 0 && linked[p.tableDraw] {
 			// A table row confirming a draw the updates page already
@@ -275,6 +276,15 @@ func (s *Store) apply(ctx context.Context, tx *sql.Tx, page *drawwatch.Page, url
 			return res, fmt.Errorf("find previous draws of %s: %w", a.ID, err)
 		}
 		if err := queue(ev, url+"|"+a.ID+"|"+a.Hash+"|"+string(ev.Type), threadKey(url, a.ID)); err != nil {
+			return res, err
+		}
+		if len(a.Unparsed) > 0 {
+			unreadable = append(unreadable, a)
+		}
+	}
+	// one ops alert per page change names what needs a parser update
+	if ev, dedupe, ok := unparsedOpsEvent(opt.Source, url, unreadable, opt.Now); ok {
+		if err := queue(ev, dedupe, ""); err != nil {
 			return res, err
 		}
 	}

@@ -31,6 +31,9 @@ type StoredDraw struct {
 	Kind                              drawwatch.Kind
 	FirstSeen                         time.Time
 	Removed                           bool
+	// Unparsed are the sentences of the draw's announcement the parser
+	// could not read (Announcement.Unparsed); the status page marks them.
+	Unparsed []string
 }
 
 // Draws lists draws newest first. News announcements are included (with an
@@ -95,6 +98,10 @@ func (s *Store) mergedDraws(ctx context.Context, f DrawFilter) ([]StoredDraw, er
 		}
 	}
 	visible := func(r drawRow) bool { return f.IncludeRemoved || !r.removed }
+	unread, err := s.unparsedByAnnouncement(ctx)
+	if err != nil {
+		return nil, err
+	}
 
 	var out []StoredDraw
 	for _, r := range all {
@@ -107,7 +114,7 @@ func (s *Store) mergedDraws(ctx context.Context, f DrawFilter) ([]StoredDraw, er
 			}
 		}
 		sd := StoredDraw{Draw: r.draw, AnnouncementID: r.annID, AnnouncementTitle: r.annTitle, Kind: r.annKind,
-			FirstSeen: fromNanos(r.firstSeen), Removed: r.removed}
+			FirstSeen: fromNanos(r.firstSeen), Removed: r.removed, Unparsed: unread[r.annRow]}
 		if t, ok := tableOf[r.id]; ok && visible(t) {
 			sd.Draw = mergeDraws(r.draw, t.draw)
 			if ft := fromNanos(t.firstSeen); ft.Before(sd.FirstSeen) {

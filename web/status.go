@@ -94,6 +94,8 @@ type drawRow struct {
 	URL                                string
 	Title                              string
 	Removed                            bool
+	// Unparsed quotes what of the announcement the parser could not read.
+	Unparsed string
 }
 
 func (s *Server) status(w http.ResponseWriter, r *http.Request) {
@@ -304,6 +306,7 @@ func drawRows(draws []store.StoredDraw) []drawRow {
 			Date: d.Date, Stream: name, StreamSlug: string(d.Stream), Category: d.Category,
 			ScoreKind: d.ScoreKind, Band: d.ScoreBand(), Invitation: d.Invitation,
 			NOCs: len(d.NOCs), URL: d.SourceURL, Title: d.AnnouncementTitle, Removed: d.Removed,
+			Unparsed: strings.Join(d.Unparsed, "\n"),
 		}
 		if row.Date == "" {
 			row.Date = "—"

@@ -103,6 +103,10 @@ func printPage(w io.Writer, page *drawwatch.Page) {
 			fmt.Fprintf(tw, "\t  %s\t%s %s\t%s\t%s %s\t%s\t%s\n", d.Date, d.Stream, orDash(d.Category), d.Invitation,
 				d.ScoreKind, scoreBand(d), countText(d.Invitations), nocSummary(d.NOCs))
 		}
+		if n := len(a.Unparsed); n > 0 {
+			// the announcement says more than its draws hold: point at the text
+			fmt.Fprintf(tw, "\t  UNPARSED\t%d sentence(s) not read; see unparsed in --json\n", n)
+		}
 	}
 	tw.Flush()
 }
