@@ -1,6 +1,7 @@
 package scraper
 
 import (
+	"bytes"
 	"compress/gzip"
 	"context"
 	"errors"
@@ -8,9 +9,11 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"mime"
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,6 +21,7 @@ import (
 	"time"
 
 	"github.com/gocolly/colly/v2"
+	"golang.org/x/net/html/charset"
 )
 
 // Version is drawwatch's version as it appears in the User-Agent.
@@ -52,6 +56,47 @@ var ErrRobotsDisallowed = errors.New("robots.txt disallows this URL for drawwatc
 // ErrBodyTooLarge reports a response body over FetcherConfig.MaxBodySize.
 // The body is discarded rather than parsed truncated.
 var ErrBodyTooLarge = errors.New("response body exceeds the size cap (raise fetch.max_body_bytes if the page really grew)")
+
+// ErrRedirect reports a redirect drawwatch does not follow: to another host
+// than the watched one, or in a loop. The error is a *RedirectError that
+// names the chain.
+var ErrRedirect = errors.New("redirect not followed")
+
+// maxRedirects is how many hops a fetch follows within the watched host.
+const maxRedirects = 10
+
+// RedirectError names the redirect chain that was refused, first URL first.
+type RedirectError struct {
+	Chain  []string
+	Reason string // "redirect to another host", "redirect loop", "too many redirects"
+}
+
+func (e *RedirectError) Error() string {
+	return fmt.Sprintf("%s: %s (if the page really moved, put its new URL in the source config)", e.Reason, strings.Join(e.Chain, " -> "))
+}
+
+// Unwrap makes errors.Is(err, ErrRedirect) hold.
+func (e *RedirectError) Unwrap() error { return ErrRedirect }
+
+// checkRedirect follows a redirect only within the watched host (the
+// first request's host name; scheme and port may change, as in an
+// http→https upgrade) and refuses loops and long chains.
+func checkRedirect(req *http.Request, via []*http.Request) error {
+	chain := make([]string, 0, len(via)+1)
+	for _, v := range via {
+		chain = append(chain, v.URL.String())
+	}
+	chain = append(chain, req.URL.String())
+	switch {
+	case !strings.EqualFold(req.URL.Hostname(), via[0].URL.Hostname()):
+		return &RedirectError{Chain: chain, Reason: "redirect to another host"}
+	case slices.Contains(chain[:len(chain)-1], req.URL.String()):
+		return &RedirectError{Chain: chain, Reason: "redirect loop"}
+	case len(via) >= maxRedirects:
+		return &RedirectError{Chain: chain, Reason: "too many redirects"}
+	}
+	return nil
+}
 
 // errStatus marks a FetchError whose cause is the HTTP status alone.
 var errStatus = errors.New("unexpected HTTP status")
@@ -101,7 +146,8 @@ type FetchResult struct {
 	URL          string        // final URL after redirects
 	Status       int           // HTTP status of the last attempt
 	NotModified  bool          // 304: Body is empty, keep the stored copy
-	Body         []byte        // decoded body: gzip removed, converted to UTF-8 by colly when Content-Type names another charset
+	Body         []byte        // decoded body: gzip removed, converted to UTF-8 (see toUTF8)
+	Charset      string        // the encoding Body was decoded from ("utf-8", "windows-1252" ...)
 	ETag         string        // validators to send next time; carried over on 304 when the server omits them
 	LastModified string        // as the server sent it (or carried over, like ETag)
 	Bytes        int64         // body bytes received on the wire (compressed size when gzipped)
@@ -203,6 +249,7 @@ func NewFetcher(cfg FetcherConfig) *Fetcher {
 	// for one's turn does not eat into the request's time.
 	c.SetRequestTimeout(0)
 	c.WithTransport(tr)
+	c.SetRedirectHandler(checkRedirect)
 
 	return &Fetcher{cfg: cfg, base: c, tr: tr, sleep: sleepCtx}
 }
@@ -324,7 +371,11 @@ func (f *Fetcher) attempt(ctx context.Context, req FetchRequest) (*FetchResult, 
 		if st.decoded > int64(f.cfg.MaxBodySize) {
 			return nil, &attemptError{status: status, err: fmt.Errorf("over %d bytes: %w", f.cfg.MaxBodySize, ErrBodyTooLarge)}
 		}
-		res.Body = resp.Body
+		body, cs, err := toUTF8(resp.Body, st.contentType)
+		if err != nil {
+			return nil, &attemptError{status: status, err: err}
+		}
+		res.Body, res.Charset = body, cs
 		return res, nil
 	case status == http.StatusNotFound || status == http.StatusGone:
 		return nil, &attemptError{status: status, err: ErrNotFound}
@@ -333,6 +384,26 @@ func (f *Fetcher) attempt(ctx context.Context, req FetchRequest) (*FetchResult, 
 	default:
 		return nil, &attemptError{status: status, err: errStatus}
 	}
+}
+
+// utf8BOM starts some UTF-8 pages; the parser wants text, not the mark.
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// toUTF8 decodes body in the HTML5 order: a byte-order mark, then the
+// Content-Type charset, then a <meta> charset in the first 1024 bytes
+// (golang.org/x/net/html/charset). An undeclared body that is valid UTF-8
+// stays as it is; an undeclared one that is not is read as windows-1252,
+// as browsers do. cs names the encoding used.
+func toUTF8(body []byte, contentType string) (out []byte, cs string, err error) {
+	enc, cs, _ := charset.DetermineEncoding(body, contentType)
+	if cs == "utf-8" {
+		return bytes.TrimPrefix(body, utf8BOM), cs, nil
+	}
+	out, err = enc.NewDecoder().Bytes(body)
+	if err != nil {
+		return nil, cs, fmt.Errorf("decode the page from %s: %w", cs, err)
+	}
+	return out, cs, nil
 }
 
 func transientStatus(code int) bool {
@@ -440,6 +511,8 @@ type attemptStats struct {
 	wire    int64 // raw body bytes read
 	decoded int64 // body bytes after gzip decoding, as colly read them
 	status  int   // status of the last page response
+	// contentType is the page response's Content-Type as sent.
+	contentType string
 }
 
 // errRequestTimeout is the cause given to the per-request timeout so it is
@@ -526,6 +599,13 @@ func (t *politeTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		// Only the final hop of a redirect chain counts.
 		st.status = resp.StatusCode
 		st.wire, st.decoded = 0, 0
+		// colly converts by the header's charset alone and would leave a
+		// <meta> declaration unread; toUTF8 decodes by BOM, header and
+		// <meta> instead, so colly must not see the charset.
+		st.contentType = resp.Header.Get("Content-Type")
+		if mt, _, err := mime.ParseMediaType(st.contentType); err == nil {
+			resp.Header.Set("Content-Type", mt)
+		}
 	}
 
 	if robots && (resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests) {

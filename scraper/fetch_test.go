@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -820,33 +821,45 @@ func TestFetchErrorText(t *testing.T) {
 	}
 }
 
-// colly converts declared non-UTF-8 charsets; the cap and Bytes still
-// count what the server sent.
+// TestFetchCharset: bodies are decoded to UTF-8 by BOM, Content-Type
+// charset and <meta> in that order; the cap and Bytes still count what the
+// server sent.
 func TestFetchCharset(t *testing.T) {
-	latin1 := []byte("<p>Qu\xe9bec et l\x27Ontario</p>")
+	latin1 := "<p>Qu\xe9bec et l\x27Ontario \x96 2024</p>"
+	cp1252Meta := "<html><head><meta charset=\"windows-1252\"></head><body>" + latin1 + "</body></html>"
+	httpEquiv := "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1252\"></head><body>" + latin1 + "</body></html>"
+	utf8Meta := "<html><head><meta charset=\"utf-8\"></head><body><p>Québec – 2024</p></body></html>"
 	tests := []struct {
-		name        string
-		contentType string
-		want        string
+		name, contentType, body string
+		want, charset           string
 	}{
-		{"latin-1 converted to UTF-8", "text/html; charset=ISO-8859-1", "<p>Québec et l'Ontario</p>"},
-		{"undeclared left as sent", "text/html", string(latin1)},
+		{"header charset (ISO-8859-1 is windows-1252 to WHATWG)", "text/html; charset=ISO-8859-1", latin1, "<p>Québec et l'Ontario – 2024</p>", "windows-1252"},
+		{"meta charset only", "text/html", cp1252Meta, strings.Replace(cp1252Meta, latin1, "<p>Québec et l'Ontario – 2024</p>", 1), "windows-1252"},
+		{"meta http-equiv only", "text/html", httpEquiv, strings.Replace(httpEquiv, latin1, "<p>Québec et l'Ontario – 2024</p>", 1), "windows-1252"},
+		{"no content type, meta charset", "", cp1252Meta, strings.Replace(cp1252Meta, latin1, "<p>Québec et l'Ontario – 2024</p>", 1), "windows-1252"},
+		{"header beats meta", "text/html; charset=utf-8", utf8Meta, utf8Meta, "utf-8"},
+		{"UTF-8 BOM beats a wrong header and is dropped", "text/html; charset=windows-1252", "\xef\xbb\xbf" + utf8Meta, utf8Meta, "utf-8"},
+		{"undeclared UTF-8 left as sent", "text/html", "<p>Québec – 2024</p>", "<p>Québec – 2024</p>", "utf-8"},
+		{"undeclared non-UTF-8 read as windows-1252", "text/html", latin1, "<p>Québec et l'Ontario – 2024</p>", "windows-1252"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				w.Header().Set("Content-Type", tt.contentType)
-				w.Write(latin1)
+				w.Header()["Content-Type"] = []string{tt.contentType}
+				if tt.contentType == "" {
+					w.Header()["Content-Type"] = nil // no sniffing by net/http either
+				}
+				io.WriteString(w, tt.body)
 			}))
 			defer srv.Close()
 			cfg := testConfig()
-			cfg.MaxBodySize = len(latin1) // conversion grows the body past the cap: not an error
+			cfg.MaxBodySize = len(tt.body) // conversion grows the body past the cap: not an error
 			res, err := NewFetcher(cfg).Fetch(t.Context(), FetchRequest{URL: srv.URL})
 			if err != nil {
 				t.Fatalf("Fetch: %v", err)
 			}
-			if string(res.Body) != tt.want || res.Bytes != int64(len(latin1)) {
-				t.Errorf("body %q Bytes %d, want %q %d", res.Body, res.Bytes, tt.want, len(latin1))
+			if string(res.Body) != tt.want || res.Charset != tt.charset || res.Bytes != int64(len(tt.body)) {
+				t.Errorf("body %q (%s) Bytes %d\nwant %q (%s) %d", res.Body, res.Charset, res.Bytes, tt.want, tt.charset, len(tt.body))
 			}
 		})
 	}
@@ -862,5 +875,57 @@ func TestZeroDelayMeansNone(t *testing.T) {
 	}
 	if got := NewFetcher(DefaultFetcherConfig()).tr.delay; got != DefaultDelay {
 		t.Errorf("default delay = %s, want %s", got, DefaultDelay)
+	}
+}
+
+// TestFetchRedirectRefused: a redirect off the watched host, a loop and a
+// chain too long are source errors that name the whole chain, never
+// followed and never retried.
+func TestFetchRedirectRefused(t *testing.T) {
+	elsewhere := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("request reached the other host: %s", r.URL)
+	}))
+	defer elsewhere.Close()
+	// Same address, another host name: "localhost" is not the watched "127.0.0.1".
+	otherHost := strings.Replace(elsewhere.URL, "127.0.0.1", "localhost", 1)
+	mux := http.NewServeMux()
+	mux.HandleFunc("/away", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/hop", http.StatusFound) })
+	mux.HandleFunc("/hop", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, otherHost+"/page/oinp", http.StatusFound)
+	})
+	mux.HandleFunc("/loop-a", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/loop-b", http.StatusFound) })
+	mux.HandleFunc("/loop-b", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/loop-a", http.StatusFound) })
+	mux.HandleFunc("/chain/", func(w http.ResponseWriter, r *http.Request) {
+		n, _ := strconv.Atoi(strings.TrimPrefix(r.URL.Path, "/chain/"))
+		http.Redirect(w, r, fmt.Sprintf("/chain/%d", n+1), http.StatusFound)
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+
+	tests := []struct {
+		path  string
+		chain []string
+		want  string
+	}{
+		{"/away", []string{srv.URL + "/away", srv.URL + "/hop", otherHost + "/page/oinp"}, "redirect to another host"},
+		{"/loop-a", []string{srv.URL + "/loop-a", srv.URL + "/loop-b", srv.URL + "/loop-a"}, "redirect loop"},
+		{"/chain/0", []string{srv.URL + "/chain/0", srv.URL + "/chain/1", srv.URL + "/chain/10"}, "too many redirects"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			_, err := NewFetcher(testConfig()).Fetch(t.Context(), FetchRequest{URL: srv.URL + tt.path})
+			var fe *FetchError
+			var re *RedirectError
+			if !errors.As(err, &fe) || !errors.As(err, &re) || !errors.Is(err, ErrRedirect) {
+				t.Fatalf("err = %v, want a *FetchError wrapping a *RedirectError", err)
+			}
+			if fe.Attempts != 1 || fe.Status != http.StatusFound {
+				t.Errorf("attempts %d status %d, want 1 attempt (not retried) and the 302", fe.Attempts, fe.Status)
+			}
+			if !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), strings.Join(tt.chain[:2], " -> ")) ||
+				!strings.Contains(err.Error(), tt.chain[len(tt.chain)-1]) {
+				t.Errorf("error %q, want %q naming the chain %v", err, tt.want, tt.chain)
+			}
+		})
 	}
 }

@@ -1,0 +1,92 @@
+package watch
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
+)
+
+// toWindows1252 re-encodes a real UTF-8 page the way an old server would
+// send it: windows-1252 bytes, declared only by <meta charset>; characters
+// windows-1252 lacks (U+202F) become numeric references, which parse back
+// to the same text.
+func toWindows1252(t *testing.T, page []byte) []byte {
+	t.Helper()
+	s := strings.Replace(string(page), `<meta charset="utf-8" />`, `<meta charset="windows-1252" />`, 1)
+	if s == string(page) {
+		t.Fatal(`the capture has no <meta charset="utf-8" />: fixture changed`)
+	}
+	out, err := encoding.HTMLEscapeUnsupported(charmap.Windows1252.NewEncoder()).Bytes([]byte(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if utf8.Valid(out) {
+		t.Fatal("the re-encoded page is valid UTF-8: it would not test decoding")
+	}
+	return out
+}
+
+// TestMetaCharsetPageIsUnchanged: the real 2024 updates page stored from
+// UTF-8, then served as windows-1252 with only a <meta charset> and no
+// charset in Content-Type, is the same page: no change, no alert, and the
+// stored text keeps its typography.
+func TestMetaCharsetPageIsUnchanged(t *testing.T) {
+	h := newHarness(t)
+	dec := readPage(t, "captured/2024-updates.2025-12.html")
+	cp1252 := toWindows1252(t, dec)
+	var legacy bool
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/robots.txt" {
+			return
+		}
+		if legacy {
+			w.Header().Set("Content-Type", "text/html") // no charset: only the <meta> says it
+			w.Write(cp1252)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write(dec)
+	}))
+	defer srv.Close()
+	h.runner.Sources[0].URL = srv.URL + updatesPath
+	h.runner.BacklogDays = 100000 // every announcement alerts on the first run
+
+	first := h.run(t)
+	if first.Err != nil || first.New < 40 {
+		t.Fatalf("first run from UTF-8: %+v", first)
+	}
+	queued, err := h.store.PendingCount(context.Background())
+	if err != nil || queued != first.Alerts || queued == 0 {
+		t.Fatalf("first run queued %d alerts (%v), report says %d", queued, err, first.Alerts)
+	}
+
+	legacy = true
+	second := h.run(t)
+	if second.Err != nil || second.Outcome != OutcomeFetched {
+		t.Fatalf("second run from windows-1252: %+v", second)
+	}
+	for _, c := range second.Changes {
+		t.Errorf("%s %s after a re-encoding only: %+v", c.Type, c.Announcement.ID, c.Fields)
+	}
+	if second.Alerts != 0 {
+		t.Errorf("second run queued %d alerts, want 0", second.Alerts)
+	}
+	if n, _ := h.store.PendingCount(context.Background()); n != queued {
+		t.Errorf("outbox holds %d alerts after the windows-1252 run, want still %d", n, queued)
+	}
+	hist, err := h.store.History(context.Background(), "February6-0")
+	if err != nil || len(hist) != 1 {
+		t.Fatalf("history of February6-0: %d versions (%v), want 1", len(hist), err)
+	}
+	if text := hist[0].Announcement.Text; strings.ContainsRune(text, utf8.RuneError) || strings.Contains(text, "â€") {
+		t.Errorf("stored text garbled: %.200q", text)
+	}
+	t.Logf("real 2024 updates page: %d announcements, %d alerts from UTF-8; windows-1252 + <meta>: %d changes, %d alerts",
+		first.Announcements, first.Alerts, len(second.Changes), second.Alerts)
+}
