@@ -269,6 +269,23 @@ func TestLostLeaseStopsAtOnce(t *testing.T) {
 	}
 }
 
+func TestLeaseLossSignalledBetweenHeartbeatsStopsAtOnce(t *testing.T) {
+	clock := clockwork.NewFakeClockAt(start)
+	p := newPasses(true)
+	lease := &notifyingLease{lost: make(chan struct{})}
+	d, _ := New(Config{Schedule: never{}, Pass: p.run, Clock: clock, Logger: quiet(),
+		RunAtStart: true, Grace: time.Hour, Lease: lease, HeartbeatEvery: time.Hour})
+	wait := started(t, context.Background(), d)
+	p.waitStarted(t)
+	close(lease.lost) // no clock advance: no heartbeat needed
+	if err := wait(); !errors.Is(err, ErrLeaseLost) {
+		t.Fatalf("Run = %v, want ErrLeaseLost", err)
+	}
+	if p.cancelled.Load() != 1 {
+		t.Error("the pass in flight was not cancelled")
+	}
+}
+
 func TestPassReportingLostLeaseStopsTheDaemon(t *testing.T) {
 	clock := clockwork.NewFakeClockAt(start)
 	p := newPasses(false)

@@ -3,6 +3,7 @@ package daemon
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -50,6 +51,15 @@ func Hold(parent context.Context, l Lease, interval time.Duration, clock clockwo
 				return
 			case <-t.Chan():
 			case <-lost:
+				// The store refused a write: renew to learn why, and stop
+				// whatever the renewal says (the channel stays closed).
+				err := l.Renew(beatCtx)
+				if !errors.Is(err, ErrLeaseLost) {
+					err = fmt.Errorf("%w: the store refused a fenced write (renewal: %v)", ErrLeaseLost, err)
+				}
+				log.Error("store lease lost; stopping at once", "err", err)
+				lose(err)
+				return
 			}
 			err := l.Renew(beatCtx)
 			switch {

@@ -27,16 +27,20 @@ func cmdNotifyTest(ctx context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	router, err := a.router()
+	router, err := a.Router()
 	if err != nil {
 		return withCode(exitUsage, err)
 	}
-	ns, err := a.notifiers(router)
+	ns, err := a.Notifiers(router)
 	if err != nil {
 		return withCode(exitUsage, err)
 	}
 	if len(ns) == 0 {
-		return usagef("no [[slack]] or [[email]] target is configured in %s", orNone(a.cfg.File))
+		where := a.Config.File
+		if where == "" {
+			where = "the defaults (no config file)"
+		}
+		return usagef("no [[slack]] or [[email]] target is configured in %s", where)
 	}
 	failed, tried := false, 0
 	for _, n := range ns {
@@ -44,7 +48,7 @@ func cmdNotifyTest(ctx context.Context, env *cliEnv, args []string) error {
 			continue
 		}
 		tried++
-		if err := a.sendTest(ctx, n); err != nil {
+		if err := sendTest(ctx, a, n); err != nil {
 			fmt.Fprintf(env.stdout, "%-20s FAILED  %v\n", n.Name(), err)
 			failed = true
 			continue
@@ -52,7 +56,7 @@ func cmdNotifyTest(ctx context.Context, env *cliEnv, args []string) error {
 		fmt.Fprintf(env.stdout, "%-20s ok\n", n.Name())
 	}
 	if tried == 0 {
-		return usagef("no target is named %q (targets: %v)", *target, a.cfg.Targets())
+		return usagef("no target is named %q (targets: %v)", *target, a.Config.Targets())
 	}
 	if failed {
 		return &exitError{code: exitFailed}
@@ -60,12 +64,12 @@ func cmdNotifyTest(ctx context.Context, env *cliEnv, args []string) error {
 	return nil
 }
 
-func (a *app) sendTest(ctx context.Context, n notify.Notifier) error {
+func sendTest(ctx context.Context, a *app, n notify.Notifier) error {
 	al := drawwatch.Alert{Target: n.Name(), CreatedAt: time.Now(), Event: drawwatch.Event{
 		Type: drawwatch.EventTest, DetectedAt: time.Now(),
 		Message: fmt.Sprintf("drawwatch %s test message for target %q: if you can read this, alerts will arrive here.", scraper.Version, n.Name()),
 	}}
-	sctx, cancel := context.WithTimeout(ctx, a.cfg.Delivery.Wait.Duration)
+	sctx, cancel := context.WithTimeout(ctx, a.Config.Delivery.Wait.Duration)
 	defer cancel()
 	_, err := n.Send(sctx, al)
 	return err

@@ -2,57 +2,16 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strconv"
 	"text/tabwriter"
-	"time"
 
 	"github.com/drawwatch/drawwatch"
 	"github.com/drawwatch/drawwatch/match"
-	"github.com/drawwatch/drawwatch/notify"
-	"github.com/drawwatch/drawwatch/roster"
+	"github.com/drawwatch/drawwatch/output"
 	"github.com/drawwatch/drawwatch/store"
 )
-
-// errNoRoster says how to configure what a roster command needs.
-var errNoRoster = errors.New("no client roster configured: set [clients] roster = \"clients.csv\" in the config (see config.example.toml)")
-
-// openRoster reads the configured roster; owners must name configured targets.
-func (a *app) openRoster() (*roster.File, error) {
-	if a.cfg.Clients.Roster == "" {
-		return nil, errNoRoster
-	}
-	return roster.Open(a.cfg.Clients.Roster, roster.Options{Targets: a.cfg.Targets()})
-}
-
-// rosterReloadEvery is how often the daemon looks for roster edits.
-const rosterReloadEvery = 30 * time.Second
-
-// useRoster opens the configured roster for alerting, refusing a
-// malformed one before anything is fetched. Without [clients] roster,
-// alerts are as they were.
-func (a *app) useRoster() error {
-	if a.cfg.Clients.Roster == "" {
-		return nil
-	}
-	f, err := a.openRoster()
-	if err != nil {
-		return withCode(exitFailed, fmt.Errorf("%w (fix the file and start again; `drawwatch clients check` lists every problem)", err))
-	}
-	a.roster = f
-	return nil
-}
-
-// clientRouting joins the roster in use (if any) to router.
-func (a *app) clientRouting(router *notify.Router) notify.ClientRouting {
-	cr := notify.ClientRouting{Router: router}
-	if a.roster != nil {
-		cr.Roster = a.roster.Current
-	}
-	return cr
-}
 
 func cmdClientsCheck(ctx context.Context, env *cliEnv, args []string) error {
 	fs := newFlags("clients check", env)
@@ -69,13 +28,13 @@ func cmdClientsCheck(ctx context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	f, err := a.openRoster()
+	f, err := a.OpenRoster()
 	if err != nil {
 		return withCode(exitFailed, err)
 	}
 	s := summarize(f.Current().Clients())
 	if *asJSON {
-		return writeJSON(env.stdout, map[string]any{"roster": f.Path(), "valid": true, "clients": s.clients,
+		return output.JSON(env.stdout, map[string]any{"roster": f.Path(), "valid": true, "clients": s.clients,
 			"with_owner": s.withOwner, "without_score": s.withoutScore, "without_nocs": s.withoutNOCs})
 	}
 	// Counts only: the roster's content stays in the file.
@@ -116,7 +75,7 @@ func cmdMatch(ctx context.Context, env *cliEnv, args []string) error {
 			"  DRAW_ID is the announcement id `drawwatch draws` and alerts show")
 	}
 	return withStore(ctx, env, *configPath, false, func(a *app, st *store.Store) error {
-		f, err := a.openRoster()
+		f, err := a.OpenRoster()
 		if err != nil {
 			return withCode(exitFailed, err)
 		}
@@ -154,7 +113,7 @@ func matchDraw(env *cliEnv, ix *match.Index, draws []store.StoredDraw, id string
 		return fmt.Errorf("no draw with announcement id %q in %s; list ids with `drawwatch draws`", id, storePath)
 	}
 	if asJSON {
-		return writeJSON(env.stdout, out)
+		return output.JSON(env.stdout, out)
 	}
 	for i, dm := range out {
 		if i > 0 {
@@ -241,7 +200,7 @@ func matchClient(env *cliEnv, ix *match.Index, draws []store.StoredDraw, id stri
 		}
 	}
 	if asJSON {
-		return writeJSON(env.stdout, h)
+		return output.JSON(env.stdout, h)
 	}
 	fmt.Fprintf(env.stdout, "%s %s: %d stored draws match\n", c.ID, c.Label, len(h.Draws))
 	tw := tabwriter.NewWriter(env.stdout, 0, 0, 2, ' ', 0)

@@ -4,12 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"strconv"
-	"text/tabwriter"
-	"time"
 
 	"github.com/drawwatch/drawwatch"
+	"github.com/drawwatch/drawwatch/output"
 	"github.com/drawwatch/drawwatch/store"
 )
 
@@ -33,28 +31,9 @@ func cmdOutbox(ctx context.Context, env *cliEnv, args []string) error {
 		if err != nil {
 			return fmt.Errorf("read outbox: %w", err)
 		}
-		printAlerts(env.stdout, alerts)
+		output.Alerts(env.stdout, alerts)
 		return nil
 	})
-}
-
-func printAlerts(w io.Writer, alerts []drawwatch.Alert) {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tSTATUS\tTARGET\tEVENT\tATTEMPTS\tNEXT TRY\tCREATED\tSUBJECT\tLAST ERROR")
-	for _, al := range alerts {
-		status := string(al.Status)
-		if al.Status == drawwatch.AlertPending && al.Attempts > 0 {
-			status = "failed" // pending, with earlier failed attempts
-		}
-		next := "-"
-		if al.Status == drawwatch.AlertPending {
-			next = al.NextTry.Local().Format(time.DateTime)
-		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\n", al.ID, status, al.Target, al.Event.Type, al.Attempts,
-			next, al.CreatedAt.Local().Format(time.DateTime), alertSubject(al.Event), al.LastError)
-	}
-	tw.Flush()
-	fmt.Fprintf(w, "%d alerts\n", len(alerts))
 }
 
 func cmdOutboxRetry(ctx context.Context, env *cliEnv, args []string) error {
@@ -92,14 +71,4 @@ func cmdOutboxRetry(ctx context.Context, env *cliEnv, args []string) error {
 		fmt.Fprintf(env.stdout, "alert %d re-queued\n", id)
 		return nil
 	})
-}
-
-func alertSubject(ev drawwatch.Event) string {
-	if ev.Announcement != nil {
-		return ev.Announcement.Title
-	}
-	if ev.Source != "" {
-		return "source " + ev.Source
-	}
-	return string(ev.Type)
 }

@@ -25,6 +25,7 @@ import (
 	_ "modernc.org/sqlite"
 
 	"github.com/drawwatch/drawwatch"
+	"github.com/drawwatch/drawwatch/demo"
 )
 
 // TestMain lets tests run the real binary's main (signals and exit codes
@@ -168,11 +169,11 @@ func (s *testSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	s.hits.Add(1)
 	name := map[string]string{
-		"/updates": fmt.Sprintf("demo/updates-v%d.html", s.version.Load()),
-		"/noi":     "demo/noi.html",
-		"/ita":     "demo/ita.html",
+		"/updates": fmt.Sprintf("pages/updates-v%d.html", s.version.Load()),
+		"/noi":     "pages/noi.html",
+		"/ita":     "pages/ita.html",
 	}[r.URL.Path]
-	body, err := demoPages.ReadFile(name)
+	body, err := demo.Pages.ReadFile(name)
 	if err != nil {
 		http.NotFound(w, r)
 		return

@@ -1,0 +1,54 @@
+package output
+
+import (
+	"fmt"
+	"io"
+	"text/tabwriter"
+	"time"
+
+	"github.com/drawwatch/drawwatch"
+	"github.com/drawwatch/drawwatch/store"
+)
+
+// History writes an announcement's versions and what changed between them.
+func History(w io.Writer, versions []store.AnnouncementVersion) {
+	for i, v := range versions {
+		fmt.Fprintf(w, "version %d  seen %s  hash %.12s\n  %s\n", i+1, v.SeenAt.Format(time.RFC3339), v.Hash, v.Announcement.Title)
+		if i == 0 {
+			fmt.Fprintf(w, "  first seen with %d draws\n", len(v.Announcement.Draws))
+		}
+		for _, f := range v.Fields {
+			fmt.Fprintf(w, "  %s: %s\n", f.Field, f.Summary())
+		}
+	}
+}
+
+// Alerts writes outbox rows as a table.
+func Alerts(w io.Writer, alerts []drawwatch.Alert) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tSTATUS\tTARGET\tEVENT\tATTEMPTS\tNEXT TRY\tCREATED\tSUBJECT\tLAST ERROR")
+	for _, al := range alerts {
+		status := string(al.Status)
+		if al.Status == drawwatch.AlertPending && al.Attempts > 0 {
+			status = "failed" // pending, with earlier failed attempts
+		}
+		next := "-"
+		if al.Status == drawwatch.AlertPending {
+			next = al.NextTry.Local().Format(time.DateTime)
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\n", al.ID, status, al.Target, al.Event.Type, al.Attempts,
+			next, al.CreatedAt.Local().Format(time.DateTime), alertSubject(al.Event), al.LastError)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "%d alerts\n", len(alerts))
+}
+
+func alertSubject(ev drawwatch.Event) string {
+	if ev.Announcement != nil {
+		return ev.Announcement.Title
+	}
+	if ev.Source != "" {
+		return "source " + ev.Source
+	}
+	return string(ev.Type)
+}

@@ -1,0 +1,65 @@
+package output
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/drawwatch/drawwatch"
+	"github.com/drawwatch/drawwatch/watch"
+)
+
+// Pass writes one pass's per-source summary and the changes it recorded
+// (or, in a dry run, would record), with who would be alerted.
+func Pass(w io.Writer, rep watch.Report, dryRun bool, route func(drawwatch.Event) []string) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "SOURCE\tOUTCOME\tSTATUS\tBYTES\tTIME\tANNOUNCEMENTS\tDRAWS\tNEW\tCHANGED\tREMOVED\tALERTS\tURL")
+	for _, s := range rep.Sources {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%s\n", s.Source, s.Outcome, s.Status, s.Bytes,
+			s.Duration.Round(time.Millisecond), s.Announcements, s.Draws, s.New, s.Changed, s.Removed, s.Alerts, s.URL)
+	}
+	tw.Flush()
+	verb := "recorded"
+	if dryRun {
+		verb = "would be recorded (dry run: nothing written)"
+	}
+	var lines []string
+	for _, s := range rep.Sources {
+		for _, c := range s.Changes {
+			lines = append(lines, describeChange(c, dryRun, route))
+		}
+	}
+	if len(lines) > 0 {
+		fmt.Fprintf(w, "\nchanges %s:\n%s\n", verb, strings.Join(lines, "\n"))
+	}
+}
+
+func describeChange(c drawwatch.Change, dryRun bool, route func(drawwatch.Event) []string) string {
+	a := c.Announcement
+	s := fmt.Sprintf("  %-8s %s  %s  [%s]", c.Type, a.Posted, a.Title, a.ID)
+	for _, f := range c.Fields {
+		s += fmt.Sprintf("\n             %s: %s", f.Field, f.Summary())
+	}
+	if dryRun && route != nil && c.Type != drawwatch.ChangeRemoved {
+		typ := drawwatch.EventNew
+		switch {
+		case c.Type == drawwatch.ChangeChanged:
+			typ = drawwatch.EventChanged
+		case a.Kind == drawwatch.KindNews:
+			typ = drawwatch.EventNews
+		}
+		if targets := route(drawwatch.Event{Type: typ, Announcement: &a, Fields: c.Fields}); len(targets) > 0 {
+			s += "\n             would alert: " + strings.Join(targets, ", ")
+		}
+	}
+	return s
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
+}

@@ -1,0 +1,133 @@
+package wiring
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"time"
+	_ "time/tzdata" // CRON_TZ must work in a scratch image without /usr/share/zoneinfo
+
+	"github.com/drawwatch/drawwatch/config"
+	"github.com/drawwatch/drawwatch/daemon"
+	"github.com/drawwatch/drawwatch/notify"
+	"github.com/drawwatch/drawwatch/scraper"
+	"github.com/drawwatch/drawwatch/store"
+	"github.com/drawwatch/drawwatch/web"
+)
+
+// RunDaemon runs the daemon: the store lock first (a second daemon exits
+// at once), then the HTTP listener (a taken port stops it before any
+// scrape), then schedule, delivery and endpoint until ctx ends.
+func (a *App) RunDaemon(ctx context.Context, st *store.Store) error {
+	sched, err := config.ParseCron(a.Config.Schedule.Cron)
+	if err != nil {
+		return configErr(fmt.Errorf("schedule.cron: %w", err))
+	}
+	if err := a.UseRoster(); err != nil {
+		return err
+	}
+	if a.Roster != nil {
+		go a.Roster.Watch(ctx, RosterReloadEvery, a.Log)
+	}
+	const owner = "drawwatch run" // pid and host are stored beside it
+	unlock, err := a.TakeLock(ctx, st, owner)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	var ln net.Listener
+	if addr := a.Config.HTTP.Listen; addr != "" {
+		if ln, err = new(net.ListenConfig).Listen(ctx, "tcp", addr); err != nil {
+			return fmt.Errorf("http.listen %s: cannot listen (is the port taken? set another address): %w", addr, err)
+		}
+	}
+	router, err := a.Router()
+	if err != nil {
+		return err
+	}
+	ns, err := a.Notifiers(router)
+	if err != nil {
+		return err
+	}
+	metrics := web.NewMetrics(scraper.Version)
+	metrics.DeclareTargets(a.Config.Targets()...)
+	for _, src := range a.Config.Sources {
+		metrics.DeclareSources(src.Name)
+	}
+	cfg := a.daemonConfig(st, router, ns, metrics, owner)
+	var d *daemon.Daemon
+	if ln != nil {
+		srv := web.NewServer(web.Options{Data: st, Metrics: metrics, ReadyMaxAge: a.Config.HTTP.ReadyMaxAge.Duration,
+			Zone:    config.ScheduleZone(a.Config.Schedule.Cron),
+			Sources: sourceInfos(a.Config), LastRun: func() (time.Time, bool) { return d.LastSuccess() }})
+		cfg.Serve = func(ctx context.Context) error {
+			if err := srv.Serve(ctx, ln); err != nil {
+				return fmt.Errorf("http.listen %s: %w", a.Config.HTTP.Listen, err)
+			}
+			return nil
+		}
+	}
+	if d, err = daemon.New(cfg); err != nil {
+		return err
+	}
+	a.Log.Info("drawwatch daemon started", "schedule", a.Config.Schedule.Cron,
+		"next", sched.Next(time.Now()).Format(time.RFC3339), "store", st.Path(),
+		"sources", len(a.Config.Sources), "targets", len(ns), "listen", a.Config.HTTP.Listen)
+	return d.Run(ctx)
+}
+
+func (a *App) daemonConfig(st *store.Store, router *notify.Router, ns []notify.Notifier, metrics *web.Metrics, owner string) daemon.Config {
+	sched, _ := config.ParseCron(a.Config.Schedule.Cron) // checked by the caller
+	runner := a.Runner(st, a.ClientRouting(router).Targets, metrics)
+	pending := func(ctx context.Context) {
+		if n, err := st.PendingCount(ctx); err == nil {
+			metrics.AlertsPending(n)
+		}
+	}
+	disp := a.Dispatcher(st, ns, notify.WithObserver(func(target string, sent bool) {
+		if sent {
+			metrics.AlertSent(target)
+		} else {
+			metrics.AlertFailed(target)
+		}
+		pending(context.Background())
+	}))
+	last, _ := lastSuccessfulRun(st)
+	return daemon.Config{
+		Schedule: sched, Jitter: a.Config.Schedule.Jitter.Duration, Grace: a.Config.Schedule.Grace.Duration,
+		RunAtStart: *a.Config.Schedule.RunAtStart, Deliver: disp, AfterPass: pending, LastSuccess: last,
+		Lease: StoreLease{st, owner}, HeartbeatEvery: a.heartbeatEvery(), Logger: a.Log,
+		Pass: func(ctx context.Context) error {
+			rep := runner.RunOnce(ctx, false)
+			a.Log.Info("run finished", "ok", rep.OK(), "duration", rep.Duration.Round(time.Millisecond))
+			if lost := daemon.LeaseLost(ctx); lost != nil {
+				return lost
+			}
+			return rep.Err()
+		},
+	}
+}
+
+// lastSuccessfulRun recovers, after a restart, when every source last read
+// normally, so /readyz does not report ready on a store that went stale.
+func lastSuccessfulRun(st *store.Store) (time.Time, bool) {
+	hs, err := st.SourceHealths(context.Background())
+	if err != nil || len(hs) == 0 {
+		return time.Time{}, false
+	}
+	oldest := hs[0].LastOK
+	for _, h := range hs[1:] {
+		if h.LastOK.Before(oldest) {
+			oldest = h.LastOK
+		}
+	}
+	return oldest, !oldest.IsZero()
+}
+
+func sourceInfos(cfg *config.Config) []web.SourceInfo {
+	out := make([]web.SourceInfo, 0, len(cfg.Sources))
+	for _, s := range cfg.Sources {
+		out = append(out, web.SourceInfo{Name: s.Name, Kind: s.Kind, URL: s.URL})
+	}
+	return out
+}
