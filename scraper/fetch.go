@@ -107,13 +107,15 @@ var errStatus = errors.New("unexpected HTTP status")
 // RespectRobots false ignores robots.txt, so start from DefaultFetcherConfig.
 type FetcherConfig struct {
 	UserAgent     string            // default "drawwatch/<Version> (+https://github.com/drawwatch/drawwatch)"
-	Delay         time.Duration     // min gap between requests to one host (2s in DefaultFetcherConfig); 0 or negative: none
+	Delay         time.Duration     // min gap between page requests to one host (2s in DefaultFetcherConfig); never before the first; 0 or negative: none
 	Timeout       time.Duration     // per request, headers and body (default 30s)
 	MaxBodySize   int               // decoded body bytes (default 10 MiB); larger bodies are an error
 	Retries       int               // extra attempts for transient failures (default 3)
 	RetryBase     time.Duration     // first backoff (default 1s); doubles per attempt with jitter, capped at 30s
 	RespectRobots bool              // obey robots.txt (true in DefaultFetcherConfig)
 	Transport     http.RoundTripper // optional; default is a clone of http.DefaultTransport
+	Robots        RobotsStore       // optional: keeps robots.txt between runs (up to RobotsMaxAge); nil: fetched once per Fetcher
+	Now           func() time.Time  // clock for robots.txt ages; nil: time.Now
 }
 
 // DefaultFetcherConfig returns the polite production settings.
@@ -192,10 +194,12 @@ func (e *FetchError) Unwrap() error { return e.Err }
 // (one poll): it remembers robots.txt and the last request time per host for
 // its lifetime. Concurrent calls are serialised.
 type Fetcher struct {
-	cfg  FetcherConfig
-	base *colly.Collector
-	tr   *politeTransport
-	mu   sync.Mutex // one Fetch at a time, hence one request at a time per host
+	cfg    FetcherConfig
+	base   *colly.Collector
+	tr     *politeTransport
+	mu     sync.Mutex             // one Fetch at a time, hence one request at a time per host
+	robots map[string]robotsRules // origin -> rules read this run (guarded by mu)
+	now    func() time.Time
 
 	// sleep waits between attempts; tests replace it to observe backoff.
 	sleep func(ctx context.Context, d time.Duration) error
@@ -236,7 +240,9 @@ func NewFetcher(cfg FetcherConfig) *Fetcher {
 	c := &colly.Collector{}
 	c.Init()
 	c.UserAgent = cfg.UserAgent
-	c.IgnoreRobotsTxt = !cfg.RespectRobots
+	// The Fetcher reads robots.txt itself (checkRobots): colly's own check
+	// fetches it on every run, keeps it only in memory and has no context.
+	c.IgnoreRobotsTxt = true
 	// One byte over the cap: colly truncates silently at MaxBodySize, so a
 	// body that reaches cap+1 is known to be too large.
 	c.MaxBodySize = cfg.MaxBodySize + 1
@@ -251,7 +257,11 @@ func NewFetcher(cfg FetcherConfig) *Fetcher {
 	c.WithTransport(tr)
 	c.SetRedirectHandler(checkRedirect)
 
-	return &Fetcher{cfg: cfg, base: c, tr: tr, sleep: sleepCtx}
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	return &Fetcher{cfg: cfg, base: c, tr: tr, sleep: sleepCtx, robots: map[string]robotsRules{}, now: now}
 }
 
 // Fetch GETs one URL, sending If-None-Match/If-Modified-Since when the
@@ -333,6 +343,11 @@ func (f *Fetcher) attempt(ctx context.Context, req FetchRequest) (*FetchResult, 
 		hdr.Set("If-Modified-Since", req.LastModified)
 	}
 
+	if u, err := url.Parse(req.URL); err == nil {
+		if err := f.checkRobots(ctx, u); err != nil {
+			return nil, classifyErr(err, st)
+		}
+	}
 	if err := c.Request(http.MethodGet, req.URL, nil, nil, hdr); err != nil {
 		return nil, classifyErr(err, st)
 	}
@@ -421,7 +436,7 @@ func classifyErr(err error, st *attemptStats) *attemptError {
 	ae := &attemptError{err: err}
 	var ru *robotsUnavailableError
 	switch {
-	case errors.Is(err, colly.ErrRobotsTxtBlocked):
+	case errors.Is(err, ErrRobotsDisallowed), errors.Is(err, colly.ErrRobotsTxtBlocked):
 		ae.err = ErrRobotsDisallowed
 	case errors.Is(err, ErrBodyTooLarge):
 		ae.status = st.status
@@ -573,13 +588,20 @@ func (t *politeTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 
 	host := req.URL.Host
-	if err := t.waitTurn(ctx, host); err != nil {
-		done()
-		return nil, err
+	// robots.txt neither waits its turn nor starts the host's delay: the
+	// delay spaces page requests, and a run's first page request (right
+	// after robots.txt, when that is fetched at all) goes out at once.
+	if !robots {
+		if err := t.waitTurn(ctx, host); err != nil {
+			done()
+			return nil, err
+		}
 	}
 	ctx, cancelTimeout := context.WithTimeoutCause(ctx, t.timeout, fmt.Errorf("no complete response within %s: %w", t.timeout, errRequestTimeout))
 	finish := func() {
-		t.markDone(host)
+		if !robots {
+			t.markDone(host)
+		}
 		cancelTimeout()
 		done()
 	}

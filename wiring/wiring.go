@@ -62,10 +62,13 @@ func configErr(err error) error {
 	return &ConfigError{Err: err}
 }
 
-// Fetcher is a new fetcher configured by [fetch]: one per run, so robots.txt
-// and per-host timing are not kept for months by a daemon.
-func (a *App) Fetcher() *scraper.Fetcher {
+// Fetcher is a new fetcher configured by [fetch]: one per run, so per-host
+// timing is not kept for months by a daemon. robots (the store, or nil)
+// keeps robots.txt between runs for up to 24 hours, so a run does not
+// fetch it every time.
+func (a *App) Fetcher(robots scraper.RobotsStore) *scraper.Fetcher {
 	fc := scraper.DefaultFetcherConfig()
+	fc.Robots = robots
 	if a.Config.Fetch.UserAgent != "" {
 		fc.UserAgent = a.Config.Fetch.UserAgent
 	}
@@ -133,7 +136,7 @@ func (a *App) Notifiers(router *notify.Router) ([]notify.Notifier, error) {
 // Runner is one scrape pass over the configured sources.
 func (a *App) Runner(st *store.Store, route func(drawwatch.Event) []string, m watch.Metrics) *watch.Runner {
 	return &watch.Runner{
-		Store: st, NewFetcher: func() watch.Fetcher { return a.Fetcher() }, Sources: a.Config.Sources, Route: route,
+		Store: st, NewFetcher: func() watch.Fetcher { return a.Fetcher(st) }, Sources: a.Config.Sources, Route: route,
 		BacklogDays: a.Config.Store.BacklogDays, Health: a.Config.Health, Metrics: m, Logger: a.Log,
 	}
 }
