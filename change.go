@@ -44,6 +44,7 @@ const (
 	EventRecovery EventType = "recovery" // a source reads normally again
 	EventWarning  EventType = "warning"  // a source was read, but the parser met something it does not know
 	EventTest     EventType = "test"     // `drawwatch notify test`
+	EventSummary  EventType = "summary"  // one page change too big to alert one by one (delivery.max_per_change)
 )
 
 // Event is what an alert says, captured when the change is recorded so that

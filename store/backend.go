@@ -31,6 +31,9 @@ type Pages interface {
 	// Apply merges a parsed page into the store: the changes the engine
 	// finds and the alerts opt.Route asks for are committed together.
 	Apply(ctx context.Context, page *drawwatch.Page, opt ApplyOptions) (Result, error)
+	// ReleasePass lets the alerts held by passes started at or before pass
+	// (ApplyOptions.Pass) go out.
+	ReleasePass(ctx context.Context, pass time.Time) (int, error)
 }
 
 // Reader is what the CLI and the status page query.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/drawwatch/drawwatch"
+	"github.com/drawwatch/drawwatch/engine"
 )
 
 // DrawFilter selects draws for Draws. Zero fields select everything.
@@ -116,7 +117,7 @@ func (s *Store) mergedDraws(ctx context.Context, f DrawFilter) ([]StoredDraw, er
 		sd := StoredDraw{Draw: r.draw, AnnouncementID: r.annID, AnnouncementTitle: r.annTitle, Kind: r.annKind,
 			FirstSeen: fromNanos(r.firstSeen), Removed: r.removed, Unparsed: unread[r.annRow]}
 		if t, ok := tableOf[r.id]; ok && visible(t) {
-			sd.Draw = mergeDraws(r.draw, t.draw)
+			sd.Draw = engine.MergeDraws(r.draw, t.draw)
 			if ft := fromNanos(t.firstSeen); ft.Before(sd.FirstSeen) {
 				sd.FirstSeen = ft
 			}

@@ -3,7 +3,6 @@ package store
 import (
 	"encoding/json"
 	"fmt"
-	"strings"
 
 	"github.com/drawwatch/drawwatch"
 )
@@ -42,20 +41,4 @@ func scanEEColumns(d *drawwatch.Draw, programs, dist string) error {
 		}
 	}
 	return nil
-}
-
-// distributionSummary is a pool distribution in one line, for field
-// changes: "2026-08-03: 229100 (601-1200 500, 501-600 19705, ...)".
-func distributionSummary(p *drawwatch.PoolDistribution) string {
-	if p == nil {
-		return ""
-	}
-	parts := make([]string, 0, 12)
-	for _, b := range p.Bands {
-		parts = append(parts, fmt.Sprintf("%d-%d %d", b.Min, b.Max, b.Count))
-		for _, s := range b.Parts {
-			parts = append(parts, fmt.Sprintf("%d-%d %d", s.Min, s.Max, s.Count))
-		}
-	}
-	return fmt.Sprintf("%s: %d (%s)", p.AsOf, p.Total, strings.Join(parts, ", "))
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/drawwatch/drawwatch"
+	"github.com/drawwatch/drawwatch/engine"
 )
 
 // execer is what both *sql.DB and *sql.Tx offer; alerts are queued inside
@@ -21,12 +22,7 @@ type execer interface {
 
 // threadKey groups alerts about one announcement so that later ones can be
 // threaded under the first message sent.
-func threadKey(pageURL, annID string) string {
-	if annID == "" {
-		return ""
-	}
-	return pageKey(pageURL) + "|" + annID
-}
+func threadKey(pageURL, annID string) string { return engine.ThreadKey(pageURL, annID) }
 
 func enqueue(ctx context.Context, x execer, target string, ev drawwatch.Event, dedupeKey, thread string, now time.Time) (int64, bool, error) {
 	body, err := json.Marshal(ev)

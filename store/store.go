@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/drawwatch/drawwatch/engine"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -27,9 +28,9 @@ var migrationFS embed.FS
 var ErrNotFound = errors.New("not found in the store")
 
 // ErrSuspectPage reports a fetched page with no announcements for a URL the
-// store holds announcements for: far more likely a broken or blocked page than
-// every announcement being withdrawn, so nothing is marked removed.
-var ErrSuspectPage = errors.New("page has no announcements although the store holds some for it")
+// store holds announcements for (the engine's decision): nothing is marked
+// removed.
+var ErrSuspectPage = engine.ErrSuspectPage
 
 // defaultBusyTimeout is how long a connection waits for another writer
 // before failing with "database is locked".
@@ -246,13 +247,4 @@ func fromNanos(n int64) time.Time {
 		return time.Time{}
 	}
 	return time.Unix(0, n).UTC()
-}
-
-// pageKey is the URL an announcement is keyed by: fragments name places in
-// one document, not different documents.
-func pageKey(u string) string {
-	if i := strings.IndexByte(u, '#'); i >= 0 {
-		return u[:i]
-	}
-	return u
 }

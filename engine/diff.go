@@ -1,4 +1,4 @@
-package store
+package engine
 
 import (
 	"fmt"
@@ -9,10 +9,10 @@ import (
 	"github.com/drawwatch/drawwatch"
 )
 
-// drawKeys gives each draw of an announcement a key unique within it: the
+// DrawKeys gives each draw of an announcement a key unique within it: the
 // draw's Key, with "#2", "#3" ... for repeats, which a page may hold when
 // two draws share date, stream and category.
-func drawKeys(draws []drawwatch.Draw) []string {
+func DrawKeys(draws []drawwatch.Draw) []string {
 	keys := make([]string, len(draws))
 	seen := make(map[string]int, len(draws))
 	for i, d := range draws {
@@ -59,11 +59,11 @@ var drawFields = []struct {
 	{"distribution", func(d drawwatch.Draw) string { return distributionSummary(d.Distribution) }},
 }
 
-// diffAnnouncements lists what changed from old to cur: announcement-level
+// Diff lists what changed from old to cur: announcement-level
 // fields, then draw fields prefixed by draw key, draws added ("" -> summary)
 // and removed (summary -> ""). When the text changed but nothing else did
 // (a typo fix), it is one "text" change showing the edited passage.
-func diffAnnouncements(old, cur drawwatch.Announcement) []drawwatch.FieldChange {
+func Diff(old, cur drawwatch.Announcement) []drawwatch.FieldChange {
 	var out []drawwatch.FieldChange
 	add := func(field, o, n string) {
 		if o != n {
@@ -74,12 +74,12 @@ func diffAnnouncements(old, cur drawwatch.Announcement) []drawwatch.FieldChange 
 	add("posted", old.Posted, cur.Posted)
 	add("kind", string(old.Kind), string(cur.Kind))
 
-	oldKeys := drawKeys(old.Draws)
+	oldKeys := DrawKeys(old.Draws)
 	oldByKey := make(map[string]drawwatch.Draw, len(old.Draws))
 	for i, d := range old.Draws {
 		oldByKey[oldKeys[i]] = d
 	}
-	curKeys := drawKeys(cur.Draws)
+	curKeys := DrawKeys(cur.Draws)
 	for i, d := range cur.Draws {
 		k := curKeys[i]
 		o, ok := oldByKey[k]
@@ -178,4 +178,20 @@ func excerpt(old, cur string) (string, string) {
 		return s
 	}
 	return cut(o), cut(c)
+}
+
+// distributionSummary is a pool distribution in one line, for field
+// changes: "2026-08-03: 229100 (601-1200 500, 501-600 19705, ...)".
+func distributionSummary(p *drawwatch.PoolDistribution) string {
+	if p == nil {
+		return ""
+	}
+	parts := make([]string, 0, 12)
+	for _, b := range p.Bands {
+		parts = append(parts, fmt.Sprintf("%d-%d %d", b.Min, b.Max, b.Count))
+		for _, s := range b.Parts {
+			parts = append(parts, fmt.Sprintf("%d-%d %d", s.Min, s.Max, s.Count))
+		}
+	}
+	return fmt.Sprintf("%s: %d (%s)", p.AsOf, p.Total, strings.Join(parts, ", "))
 }
