@@ -28,13 +28,14 @@ type DrawFilter struct {
 // updates-page draw it was linked to appear as one.
 type StoredDraw struct {
 	drawwatch.Draw
-	AnnouncementID, AnnouncementTitle string
-	Kind                              drawwatch.Kind
-	FirstSeen                         time.Time
-	Removed                           bool
+	AnnouncementID    string         `json:"announcement_id"`
+	AnnouncementTitle string         `json:"announcement_title"`
+	Kind              drawwatch.Kind `json:"kind"`
+	FirstSeen         time.Time      `json:"first_seen"`
+	Removed           bool           `json:"removed"`
 	// Unparsed are the sentences of the draw's announcement the parser
 	// could not read (Announcement.Unparsed); the status page marks them.
-	Unparsed []string
+	Unparsed []string `json:"unparsed"`
 }
 
 // Draws lists draws newest first. News announcements are included (with an
