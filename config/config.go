@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"net"
 	"net/mail"
 	"net/url"
 	"os"
@@ -95,6 +96,29 @@ type HTTP struct {
 	// served only with it.
 	TokenFile string `toml:"token_file"`
 	Token     string `toml:"-"` // read from TokenFile by Load
+}
+
+// BindAddr is the address the daemon listens on: a bare port (":9180")
+// binds loopback only, so nothing is exposed unless a host is named
+// ("0.0.0.0:9180" in a container). "" when there is no listener.
+func (h HTTP) BindAddr() string {
+	if strings.HasPrefix(h.Listen, ":") {
+		return "127.0.0.1" + h.Listen
+	}
+	return h.Listen
+}
+
+// Loopback reports whether the listener is reachable from this machine only.
+func (h HTTP) Loopback() bool {
+	host, _, err := net.SplitHostPort(h.BindAddr())
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // Clients configures the client roster that draws are matched against.

@@ -266,3 +266,44 @@ func TestZeroWhereZeroCannotWork(t *testing.T) {
 		}
 	}
 }
+
+func TestHTTPBindAddrDefaultsToLoopback(t *testing.T) {
+	for listen, want := range map[string]struct {
+		addr     string
+		loopback bool
+	}{
+		":9180":          {"127.0.0.1:9180", true},
+		"127.0.0.1:9180": {"127.0.0.1:9180", true},
+		"localhost:9180": {"localhost:9180", true},
+		"[::1]:9180":     {"[::1]:9180", true},
+		"0.0.0.0:9180":   {"0.0.0.0:9180", false},
+		"10.0.0.5:9180":  {"10.0.0.5:9180", false},
+		"":               {"", false},
+	} {
+		h := HTTP{Listen: listen}
+		if got := h.BindAddr(); got != want.addr || h.Loopback() != want.loopback {
+			t.Errorf("listen %q: bind %q loopback %v, want %q %v", listen, got, h.Loopback(), want.addr, want.loopback)
+		}
+	}
+}
+
+func TestHTTPTokenFile(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	write("token", "0123456789abcdef0123\n")
+	write("short", "abc\n")
+	cfg, err := Load(write("ok.toml", "[http]\nlisten = \":9180\"\ntoken_file = \"token\"\n"))
+	if err != nil || cfg.HTTP.Token != "0123456789abcdef0123" {
+		t.Fatalf("token %q, err %v", cfg.HTTP.Token, err)
+	}
+	_, err = Load(write("short.toml", "[http]\ntoken_file = \"short\"\n"))
+	if err == nil || !strings.Contains(err.Error(), "http.token_file") || strings.Contains(err.Error(), "abc") {
+		t.Errorf("short token: %v", err)
+	}
+}

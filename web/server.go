@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/drawwatch/drawwatch/match"
 	"github.com/drawwatch/drawwatch/store"
 )
 
@@ -45,6 +46,12 @@ type Options struct {
 	// Zone is the zone the page shows times in and names: the schedule's
 	// (config.ScheduleZone). Nil: America/Toronto.
 	Zone *time.Location
+	// Token, when set, is required by the status page, /api and the feeds
+	// (see requireToken). Roster data is served only when it is set.
+	Token string
+	// Roster is the client roster in use, for /calendar.ics?client=; nil
+	// without [clients] roster.
+	Roster func() *match.Index
 }
 
 // Server is the daemon's HTTP endpoint.
@@ -95,7 +102,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.HandleFunc("GET /metrics", s.metrics)
 	mux.HandleFunc("GET /{$}", s.status)
-	return securityHeaders(mux)
+	s.feedRoutes(mux)
+	return securityHeaders(s.requireToken(mux))
 }
 
 // securityHeaders forbids everything the page does not use: it loads no

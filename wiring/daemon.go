@@ -36,7 +36,7 @@ func (a *App) RunDaemon(ctx context.Context, st *store.Store) error {
 	}
 	defer unlock()
 	var ln net.Listener
-	if addr := a.Config.HTTP.Listen; addr != "" {
+	if addr := a.Config.HTTP.BindAddr(); addr != "" {
 		if ln, err = new(net.ListenConfig).Listen(ctx, "tcp", addr); err != nil {
 			return fmt.Errorf("http.listen %s: cannot listen (is the port taken? set another address): %w", addr, err)
 		}
@@ -57,8 +57,13 @@ func (a *App) RunDaemon(ctx context.Context, st *store.Store) error {
 	cfg := a.daemonConfig(st, router, ns, metrics, owner)
 	var d *daemon.Daemon
 	if ln != nil {
+		if !a.Config.HTTP.Loopback() && a.Config.HTTP.Token == "" {
+			a.Log.Warn("the status page, /api and the feeds are open to every machine that reaches the listener; set [http] token_file to require a token",
+				"listen", ln.Addr().String())
+		}
 		srv := web.NewServer(web.Options{Data: st, Metrics: metrics, ReadyMaxAge: a.Config.HTTP.ReadyMaxAge.Duration,
-			Zone:    config.ScheduleZone(a.Config.Schedule.Cron),
+			Zone:  config.ScheduleZone(a.Config.Schedule.Cron),
+			Token: a.Config.HTTP.Token, Roster: a.RosterIndex(),
 			Sources: sourceInfos(a.Config), LastRun: func() (time.Time, bool) { return d.LastSuccess() }})
 		cfg.Serve = func(ctx context.Context) error {
 			if err := srv.Serve(ctx, ln); err != nil {

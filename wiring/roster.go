@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/drawwatch/drawwatch/match"
 	"github.com/drawwatch/drawwatch/notify"
 	"github.com/drawwatch/drawwatch/roster"
 )
@@ -36,6 +37,14 @@ func (a *App) UseRoster() error {
 	}
 	a.Roster = f
 	return nil
+}
+
+// RosterIndex is the roster in use for the HTTP feeds; nil without one.
+func (a *App) RosterIndex() func() *match.Index {
+	if a.Roster == nil {
+		return nil
+	}
+	return a.Roster.Current
 }
 
 // ClientRouting joins the roster in use (if any) to router.
