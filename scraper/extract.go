@@ -180,6 +180,18 @@ func (x *drawExtractor) listTargets() []int {
 // stream, category, date and codes.
 func (x *drawExtractor) sentence(ii, si int, s string) {
 	bands := bandsIn(s)
+	if len(bands) == 0 && len(x.draws) > x.sectionStart {
+		// "... in one of the following codes: NOC 44101, NOC 75101 or NOC
+		// 94140." after a band: the codes are its list, written inline
+		if codes := inlineNOCsAt(s); len(codes) > 0 {
+			for _, i := range x.listTargets() {
+				for _, c := range codes {
+					x.draws[i].NOCs = append(x.draws[i].NOCs, c.noc)
+				}
+			}
+			x.acct.readCodes(ii, si)
+		}
+	}
 	if len(bands) == 0 || statesRule(s) {
 		x.seen.add(s)
 		return
