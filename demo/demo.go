@@ -30,8 +30,15 @@ import (
 // real pages' layout: version 1 of the updates page, then version 2 with
 // one new draw and one corrected NOC list.
 //
-//go:embed pages/*.html
+// pages/ee-rounds-v*.json are the same for IRCC's Express Entry rounds
+// JSON: version 2 adds round 434.
+//
+//go:embed pages/*.html pages/*.json
 var Pages embed.FS
+
+// EEPath is where the demo site serves its Express Entry rounds JSON, the
+// path canada.ca serves the real one at.
+const EEPath = "/content/dam/ircc/documents/json/ee_rounds_123_en.json"
 
 const console = "console"
 
@@ -60,6 +67,8 @@ func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		name = "pages/noi.html"
 	case "/page/ontario-immigrant-nominee-program-oinp-invitations-apply":
 		name = "pages/ita.html"
+	case EEPath:
+		name = fmt.Sprintf("pages/ee-rounds-v%d.json", max(s.version.Load(), 1))
 	default:
 		http.NotFound(w, r)
 		return
@@ -76,6 +85,9 @@ func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	if strings.HasSuffix(name, ".json") {
+		w.Header().Set("Content-Type", "application/json")
+	}
 	w.Write(body)
 }
 
@@ -125,7 +137,7 @@ func Run(ctx context.Context, o Options) error {
 	if err := os.WriteFile(cfgPath, []byte(fmt.Sprintf("%s\n[store]\npath = %q\n", configHeader, filepath.Base(o.Store))), 0o644); err != nil {
 		return fmt.Errorf("write the demo's config: %w", err)
 	}
-	fmt.Fprintf(o.Out, "\nExplore the demo store:\n  %[1]s draws --config %[2]s --noc '31*'\n  %[1]s history --config %[2]s march12-0\n  %[1]s outbox --config %[2]s --sent\n",
+	fmt.Fprintf(o.Out, "\nExplore the demo store:\n  %[1]s draws --config %[2]s --noc '31*'\n  %[1]s history --config %[2]s march12-0\n  %[1]s outbox --config %[2]s --sent\n  %[1]s draws --config %[2]s --program EE\n",
 		o.Invoke, cfgPath)
 	return nil
 }
@@ -163,6 +175,7 @@ func demoApp(o Options, base string) (*wiring.App, error) {
 			{Name: "updates", Kind: config.SourceUpdates, URL: base + "/page/2026-ontario-immigrant-nominee-program-updates"},
 			{Name: "noi", Kind: config.SourceNOI, URL: base + "/page/oinp-express-entry-notifications-interest"},
 			{Name: "ita", Kind: config.SourceITA, URL: base + "/page/ontario-immigrant-nominee-program-oinp-invitations-apply"},
+			{Name: "ee-rounds", Kind: config.SourceEERounds, URL: base + EEPath},
 		},
 	}
 	def, err := config.Parse(nil, os.Getenv) // defaults for everything else
@@ -186,7 +199,7 @@ func passes(ctx context.Context, w io.Writer, a *wiring.App, st *store.Store, si
 	runner.BacklogDays = 0 // the demo's first pass is history; the second shows what alerts look like
 	disp := notify.NewDispatcher(st, []notify.Notifier{&output.Console{W: w, Target: console}}, notify.WithLogger(a.Log))
 
-	fmt.Fprintf(w, "drawwatch demo: a local copy of the three OINP pages is served at %s\n", base)
+	fmt.Fprintf(w, "drawwatch demo: a local copy of the three OINP pages and of IRCC's Express Entry rounds JSON is served at %s\n", base)
 	fmt.Fprintf(w, "store: %s (SQLite)\n\n== pass 1: first scrape of a new store (history is recorded, not alerted)\n\n", st.Path())
 	rep := runner.RunOnce(ctx, false)
 	output.Pass(w, rep, false, nil)
@@ -194,7 +207,7 @@ func passes(ctx context.Context, w io.Writer, a *wiring.App, st *store.Store, si
 		return rep.Err()
 	}
 	site.Publish(2)
-	fmt.Fprintf(w, "\n== pass 2: the site published a new draw and corrected a NOC list\n\n")
+	fmt.Fprintf(w, "\n== pass 2: ontario.ca published a new draw and corrected a NOC list; IRCC published Express Entry round 434\n\n")
 	rep = runner.RunOnce(ctx, false)
 	output.Pass(w, rep, false, nil)
 	if !rep.OK() {

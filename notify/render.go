@@ -183,7 +183,7 @@ func renderNew(ev drawwatch.Event, highlight []string) doc {
 
 func drawName(dr drawwatch.Draw) string {
 	if isEE(dr) {
-		return eeRoundName(dr)
+		return "" // one round per announcement: its title names it
 	}
 	name := dr.StreamName
 	if name == "" {

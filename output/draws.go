@@ -21,7 +21,7 @@ func Draws(w io.Writer, draws []store.StoredDraw) error {
 		if d.Invitations != nil {
 			count = strconv.Itoa(*d.Invitations)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s %s\t%s\t%d\t%s\n", d.Date, d.Kind, d.Stream,
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s %s\t%s\t%d\t%s\n", d.Date, d.Kind, streamColumn(d.Draw),
 			d.Category, d.Invitation, d.ScoreKind, scoreBand(d.Draw), count, len(d.NOCs), d.AnnouncementTitle)
 	}
 	if err := tw.Flush(); err != nil {
@@ -36,7 +36,7 @@ func DrawsCSV(w io.Writer, draws []store.StoredDraw) error {
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"date", "kind", "program", "stream", "stream_name", "category", "invitation", "score_kind",
 		"score_min", "score_max", "invitations", "profiles_from", "profiles_to", "nocs", "deadline", "notes",
-		"source_url", "announcement_id", "announcement_title"})
+		"source_url", "announcement_id", "announcement_title", "round", "tie_break", "programs_included", "pool_total"})
 	opt := func(p *int) string {
 		if p == nil {
 			return ""
@@ -50,7 +50,8 @@ func DrawsCSV(w io.Writer, draws []store.StoredDraw) error {
 		}
 		cw.Write([]string{d.Date, string(d.Kind), d.Program, string(d.Stream), d.StreamName, d.Category, d.Invitation,
 			d.ScoreKind, opt(d.ScoreMin), opt(d.ScoreMax), opt(d.Invitations), d.ProfilesFrom, d.ProfilesTo,
-			strings.Join(codes, " "), d.Deadline, d.Notes, d.SourceURL, d.AnnouncementID, d.AnnouncementTitle})
+			strings.Join(codes, " "), d.Deadline, d.Notes, d.SourceURL, d.AnnouncementID, d.AnnouncementTitle,
+			d.Round, d.TieBreak, strings.Join(d.ProgramsIncluded, "; "), poolTotal(d.Distribution)})
 	}
 	cw.Flush()
 	return cw.Error()

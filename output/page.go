@@ -20,6 +20,10 @@ func Page(w io.Writer, page *drawwatch.Page) {
 	for _, a := range page.Announcements {
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", a.Posted, a.Kind, a.Title)
 		for _, d := range a.Draws {
+			if d.Program == drawwatch.ProgramEE {
+				eeRound(tw, d)
+				continue
+			}
 			fmt.Fprintf(tw, "\t  %s\t%s %s\t%s\t%s %s\t%s\t%s\n", d.Date, d.Stream, orDash(d.Category), d.Invitation,
 				d.ScoreKind, scoreBand(d), countText(d.Invitations), nocSummary(d.NOCs))
 		}

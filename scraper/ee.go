@@ -175,7 +175,8 @@ func (r *eeRound) announcement() (drawwatch.Announcement, bool) {
 		return drawwatch.Announcement{}, false
 	}
 	r.id = "round-" + r.number
-	d := drawwatch.Draw{Program: drawwatch.ProgramEE, Round: r.number, Invitation: drawwatch.InvitationITA, ScoreKind: drawwatch.ScoreCRS}
+	d := drawwatch.Draw{Program: drawwatch.ProgramEE, Round: r.number, Invitation: drawwatch.InvitationITA, ScoreKind: drawwatch.ScoreCRS,
+		NOCs: []drawwatch.NOC{}}
 
 	ok := true
 	required := func(key string, dst **int) {
@@ -215,6 +216,7 @@ func (r *eeRound) announcement() (drawwatch.Announcement, bool) {
 		Kind:      drawwatch.KindDraw,
 		SourceURL: d.SourceURL,
 		Draws:     []drawwatch.Draw{d},
+		Unparsed:  []string{},
 	}
 	a.Warnings = r.warnings
 	a.Text = eeRoundText(d)

@@ -67,7 +67,7 @@ func TestParseEERoundsRealDocument(t *testing.T) {
 	want := drawwatch.Draw{
 		Program: drawwatch.ProgramEE, StreamName: "Transport Occupations, 2026-Version 2", Category: "transport",
 		Date: "2026-08-07", Invitation: drawwatch.InvitationITA, ScoreKind: drawwatch.ScoreCRS,
-		ScoreMin: intp(470), Invitations: intp(300), Round: "434", TieBreak: "2025-10-11T14:55:49Z",
+		ScoreMin: intp(470), Invitations: intp(300), Round: "434", TieBreak: "2025-10-11T14:55:49Z", NOCs: []drawwatch.NOC{},
 		ProgramsIncluded: []string{"Federal Skilled Worker Program", "Canadian Experience Class", "Federal Skilled Trades Program"},
 		SourceURL:        "https://www.canada.ca/en/immigration-refugees-citizenship/corporate/mandate/policies-operational-instructions-agreements/ministerial-instructions/express-entry-rounds/invitations.html?q=434",
 		Distribution: &drawwatch.PoolDistribution{AsOf: "2026-08-03", Total: 229100, Bands: []drawwatch.PoolBand{

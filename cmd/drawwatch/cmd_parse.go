@@ -16,19 +16,19 @@ import (
 
 func cmdParse(ctx context.Context, env *cliEnv, args []string) error {
 	fs := newFlags("parse", env)
-	kind := fs.String("kind", "", "page kind: updates, noi or ita (default: detect)")
+	kind := fs.String("kind", "", "page kind: updates, noi, ita or ee-rounds (default: detect)")
 	asJSON := fs.Bool("json", false, "print JSON")
 	pos, err := fs.parse(args)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 1 {
-		return usagef("usage: drawwatch parse [--kind updates|noi|ita] FILE_OR_URL [--json]")
+		return usagef("usage: drawwatch parse [--kind updates|noi|ita|ee-rounds] FILE_OR_URL [--json]")
 	}
 	switch drawwatch.PageKind(*kind) {
-	case "", drawwatch.PageUpdates, drawwatch.PageNOI, drawwatch.PageITA:
+	case "", drawwatch.PageUpdates, drawwatch.PageNOI, drawwatch.PageITA, drawwatch.PageEERounds:
 	default:
-		return usagef("--kind %q: want updates, noi or ita", *kind)
+		return usagef("--kind %q: want updates, noi, ita or ee-rounds", *kind)
 	}
 	src := pos[0]
 	data, pageURL, err := readPage(ctx, src)
@@ -80,6 +80,8 @@ func guessPageURL(file string) string {
 		return config.DefaultNOIURL
 	case strings.Contains(base, "invitations-apply"):
 		return config.DefaultITAURL
+	case strings.HasPrefix(base, "ee_rounds"):
+		return config.DefaultEERoundsURL
 	}
 	if abs, err := filepath.Abs(file); err == nil {
 		file = abs

@@ -18,6 +18,7 @@ func cmdDraws(ctx context.Context, env *cliEnv, args []string) error {
 	asCSV := fs.Bool("csv", false, "print CSV")
 	var f store.DrawFilter
 	var kind string
+	fs.StringVar(&f.Program, "program", "", "only draws of this `PROGRAM`: OINP (ontario.ca) or EE (federal Express Entry rounds)")
 	fs.StringVar(&f.Stream, "stream", "", "stream `SLUG` (hcp, fssw, skilled-trades, ejo-foreign-worker, ...)")
 	fs.StringVar(&f.NOC, "noc", "", "NOC `CODE`, or a prefix ending in * (\"31*\")")
 	fs.StringVar(&f.Since, "since", "", "only draws on or after this `DATE` (YYYY-MM-DD)")
@@ -34,6 +35,9 @@ func cmdDraws(ctx context.Context, env *cliEnv, args []string) error {
 		if _, err := time.Parse(time.DateOnly, f.Since); err != nil {
 			return usagef("--since %q: want a date like 2024-02-06", f.Since)
 		}
+	}
+	if err := checkProgram(f.Program); err != nil {
+		return err
 	}
 	switch kind {
 	case "draw", "news":
