@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/drawwatch/drawwatch"
+	"github.com/drawwatch/drawwatch/retry"
 )
 
 // Outbox is the part of the store the dispatcher needs: one queue per
@@ -192,7 +193,7 @@ func NewDispatcher(ob Outbox, notifiers []Notifier, opts ...DispatchOption) *Dis
 		outbox:        ob,
 		notifiers:     make(map[string]Notifier, len(notifiers)),
 		now:           time.Now,
-		sleep:         sleepCtx,
+		sleep:         retry.Sleep,
 		base:          30 * time.Second,
 		maxBackoff:    time.Hour,
 		jitter:        0.2,
@@ -215,20 +216,6 @@ func NewDispatcher(ob Outbox, notifiers []Notifier, opts ...DispatchOption) *Dis
 		d.batch = 50
 	}
 	return d
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 func (d *Dispatcher) state(target string) *targetState {
@@ -464,7 +451,7 @@ func (d *Dispatcher) deliver(ctx context.Context, n Notifier, st *targetState, a
 	}
 	st.failures++
 	attempts := a.Attempts + 1
-	next := d.now().Add(max(d.withJitter(backoff(d.base, d.maxBackoff, max(a.Attempts, st.failures-1))), retryAfter(sendErr)))
+	next := d.now().Add(max(d.withJitter(retry.Exponential(d.base, d.maxBackoff, max(a.Attempts, st.failures-1))), retryAfter(sendErr)))
 	st.until, st.lastErr = next, sendErr.Error()
 	if d.maxAttempts > 0 && attempts >= d.maxAttempts {
 		msg := fmt.Sprintf("gave up after %d attempts: %v", attempts, sendErr)
@@ -491,7 +478,7 @@ func (d *Dispatcher) send(ctx context.Context, n Notifier, a drawwatch.Alert, he
 		if err == nil || ctx.Err() != nil || IsPermanent(err) {
 			return ref, try + 1, err
 		}
-		wait := max(d.withJitter(backoff(d.inlineBase, d.inlineMaxWait, try)), retryAfter(err))
+		wait := max(d.withJitter(retry.Exponential(d.inlineBase, d.inlineMaxWait, try)), retryAfter(err))
 		if try >= d.inlineRetries || wait > d.inlineMaxWait {
 			return "", try + 1, err
 		}
@@ -514,7 +501,7 @@ func (d *Dispatcher) markSent(ctx context.Context, st *targetState, id int64, re
 	var err error
 	for try := range markTries {
 		if try > 0 {
-			_ = d.sleep(context.WithoutCancel(ctx), backoff(d.inlineBase, d.inlineMaxWait, try-1))
+			_ = d.sleep(context.WithoutCancel(ctx), retry.Exponential(d.inlineBase, d.inlineMaxWait, try-1))
 		}
 		mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 		err = d.outbox.MarkSent(mctx, id, ref, at)
@@ -545,18 +532,6 @@ func (d *Dispatcher) retryMarks(ctx context.Context, st *targetState, target str
 		d.log.Info("sent mark stored on retry", "alert_id", id, "target", target, "ref", o.ref)
 	}
 	return nil
-}
-
-// backoff is base·2^n capped at limit.
-func backoff(base, limit time.Duration, n int) time.Duration {
-	w := base
-	for range n {
-		if w >= limit/2 {
-			return limit
-		}
-		w *= 2
-	}
-	return min(w, limit)
 }
 
 func (d *Dispatcher) withJitter(w time.Duration) time.Duration {

@@ -294,23 +294,10 @@ func TestDrainCrashBeforeSend(t *testing.T) {
 	}
 }
 
+// TestBackoff: the exponential itself is tested in retry
+// (retry_test.go:TestExponential, with the cases that were here); this
+// checks the dispatcher's jitter on top of it.
 func TestBackoff(t *testing.T) {
-	tests := []struct {
-		base, limit time.Duration
-		n           int
-		want        time.Duration
-	}{
-		{30 * time.Second, time.Hour, 0, 30 * time.Second},
-		{30 * time.Second, time.Hour, 3, 240 * time.Second},
-		{30 * time.Second, time.Hour, 7, time.Hour},
-		{30 * time.Second, time.Hour, 500, time.Hour},
-		{time.Second, 5 * time.Second, 2, 4 * time.Second},
-	}
-	for _, tt := range tests {
-		if got := backoff(tt.base, tt.limit, tt.n); got != tt.want {
-			t.Errorf("backoff(%v, %v, %d) = %v, want %v", tt.base, tt.limit, tt.n, got, tt.want)
-		}
-	}
 	d := NewDispatcher(newFakeOutbox(), nil, WithBackoff(time.Second, time.Hour, 0.5))
 	for range 100 {
 		if w := d.withJitter(time.Minute); w < time.Minute || w > 90*time.Second {

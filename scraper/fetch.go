@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"mime"
 	"net"
 	"net/http"
@@ -21,6 +20,8 @@ import (
 	"time"
 
 	"github.com/gocolly/colly/v2"
+
+	"github.com/drawwatch/drawwatch/retry"
 	"golang.org/x/net/html/charset"
 )
 
@@ -261,7 +262,7 @@ func NewFetcher(cfg FetcherConfig) *Fetcher {
 	if now == nil {
 		now = time.Now
 	}
-	return &Fetcher{cfg: cfg, base: c, tr: tr, sleep: sleepCtx, robots: map[string]robotsRules{}, now: now}
+	return &Fetcher{cfg: cfg, base: c, tr: tr, sleep: retry.Sleep, robots: map[string]robotsRules{}, now: now}
 }
 
 // Fetch GETs one URL, sending If-None-Match/If-Modified-Since when the
@@ -301,7 +302,9 @@ func (f *Fetcher) Fetch(ctx context.Context, req FetchRequest) (*FetchResult, er
 		if !aerr.transient || attempt > f.cfg.Retries {
 			return nil, ferr
 		}
-		wait := backoff(f.cfg.RetryBase, attempt)
+		// RetryBase·2^(attempt-1), capped, with the upper half jittered so
+		// retries from several instances spread out.
+		wait := retry.Spread(retry.Exponential(f.cfg.RetryBase, maxBackoff, attempt-1))
 		if aerr.retryAfter > maxBackoff {
 			ferr.Err = fmt.Errorf("server asked to wait %s before retrying; leaving it to the next poll: %w", aerr.retryAfter, aerr.err)
 			return nil, ferr
@@ -477,18 +480,6 @@ func transientNetErr(err error) bool {
 	return errors.As(err, &ne) && ne.Timeout()
 }
 
-// backoff is RetryBase·2^(attempt-1), capped, with the upper half jittered so
-// retries from several instances spread out.
-func backoff(base time.Duration, attempt int) time.Duration {
-	d := base
-	for i := 1; i < attempt && d < maxBackoff; i++ {
-		d *= 2
-	}
-	d = min(d, maxBackoff)
-	half := d / 2
-	return half + rand.N(half+1)
-}
-
 // parseRetryAfter reads delay-seconds or an HTTP date; 0 when absent or bad.
 func parseRetryAfter(v string, now time.Time) time.Duration {
 	v = strings.TrimSpace(v)
@@ -502,20 +493,6 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 		return max(t.Sub(now), 0)
 	}
 	return 0
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // attemptKey carries *attemptStats in the request context so the transport
@@ -676,7 +653,7 @@ func (t *politeTransport) waitTurn(ctx context.Context, host string) error {
 	if !ok {
 		return ctx.Err()
 	}
-	return sleepCtx(ctx, time.Until(last.Add(t.delay)))
+	return retry.Sleep(ctx, time.Until(last.Add(t.delay)))
 }
 
 func (t *politeTransport) markDone(host string) {
