@@ -144,6 +144,9 @@ type Health struct {
 type Delivery struct {
 	MaxAttempts int      `toml:"max_attempts"`
 	Wait        Duration `toml:"wait"` // how long `scrape --once` waits for deliveries before exiting
+	// MaxPerChange caps the alerts one page change queues: above it each
+	// target gets one summary and the ops routes one ops alert. 0: no cap.
+	MaxPerChange int `toml:"max_per_change"`
 }
 
 // Source is one watched page.
@@ -425,6 +428,9 @@ func (c *Config) applyDefaults(md *toml.MetaData) {
 	if absent("delivery", "max_attempts") {
 		c.Delivery.MaxAttempts = 12
 	}
+	if absent("delivery", "max_per_change") {
+		c.Delivery.MaxPerChange = 50
+	}
 	setDefault(&c.Delivery.Wait, 30*time.Second, "delivery", "wait")
 	if len(c.Sources) == 0 {
 		c.Sources = []Source{
@@ -548,6 +554,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Delivery.MaxAttempts < 0 {
 		bad("delivery.max_attempts: must be 0 (never give up) or more, got %d", c.Delivery.MaxAttempts)
+	}
+	if c.Delivery.MaxPerChange < 0 {
+		bad("delivery.max_per_change: must be 0 (no cap) or more, got %d", c.Delivery.MaxPerChange)
 	}
 	if _, err := ParseCron(c.Schedule.Cron); err != nil {
 		bad("schedule.cron: %v", err)

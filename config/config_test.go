@@ -227,6 +227,7 @@ func TestZeroIsHonoured(t *testing.T) {
 		{"health.min_announcement_ratio", "[health]\nmin_announcement_ratio = 0.0\n", func(c *Config) any { return c.Health.MinAnnouncementRate }, 0.0, 0.5},
 		{"delivery.max_attempts", "[delivery]\nmax_attempts = 0\n", func(c *Config) any { return c.Delivery.MaxAttempts }, 0, 12},
 		{"delivery.wait", "[delivery]\nwait = \"0s\"\n", func(c *Config) any { return c.Delivery.Wait.Duration }, time.Duration(0), 30 * time.Second},
+		{"delivery.max_per_change", "[delivery]\nmax_per_change = 0\n", func(c *Config) any { return c.Delivery.MaxPerChange }, 0, 50},
 	}
 	for _, tt := range tests {
 		t.Run(tt.key, func(t *testing.T) {

@@ -60,10 +60,13 @@ type Runner struct {
 	Sources     []config.Source
 	Route       func(drawwatch.Event) []string
 	BacklogDays int
-	Health      config.Health
-	Metrics     Metrics // optional
-	Now         func() time.Time
-	Logger      *slog.Logger
+	// MaxPerChange caps the alerts one page change queues (see
+	// store.ApplyOptions); 0: no cap.
+	MaxPerChange int
+	Health       config.Health
+	Metrics      Metrics // optional
+	Now          func() time.Time
+	Logger       *slog.Logger
 }
 
 // SourceReport is what happened to one source URL in one run.
@@ -113,7 +116,9 @@ func (r Report) Err() error {
 	return errors.Join(errs...)
 }
 
-// RunOnce fetches every source once. With dryRun the store is read but
+// RunOnce fetches every source once. The alerts a pass queues are held
+// until it ends, so that pages read later in the pass (the NOI table after
+// the updates page) fold into them: one message per target per new draw. With dryRun the store is read but
 // never written: changes are computed and reported, nothing is recorded or
 // queued. A failing source never stops the others.
 func (r *Runner) RunOnce(ctx context.Context, dryRun bool) Report {
@@ -127,7 +132,7 @@ func (r *Runner) RunOnce(ctx context.Context, dryRun bool) Report {
 				rep.Sources = append(rep.Sources, SourceReport{Source: src.Name, URL: u, Outcome: OutcomeFailed, Err: ctx.Err()})
 				continue
 			}
-			sr := r.runSource(ctx, fetcher, src, u, dryRun)
+			sr := r.runSource(ctx, fetcher, src, u, now, dryRun)
 			// In January the new year's page may not exist yet while last
 			// year's (urls[1]) is still read: expected, not a failure.
 			if i == 0 && len(urls) > 1 && errors.Is(sr.Err, scraper.ErrNotFound) {
@@ -149,6 +154,12 @@ func (r *Runner) RunOnce(ctx context.Context, dryRun bool) Report {
 			rep.Sources = append(rep.Sources, sr)
 		}
 	}
+	if !dryRun {
+		// The pass is over: what it queued may go out, folded as it is.
+		if _, err := r.Store.ReleasePass(context.WithoutCancel(ctx), now); err != nil {
+			r.logger().Error("release the alerts of this pass", "err", err)
+		}
+	}
 	rep.Duration = r.now().Sub(now)
 	if r.Metrics != nil {
 		r.Metrics.RunDone(rep.OK(), rep.Duration)
@@ -159,14 +170,29 @@ func (r *Runner) RunOnce(ctx context.Context, dryRun bool) Report {
 	return rep
 }
 
-func (r *Runner) runSource(ctx context.Context, fetcher Fetcher, src config.Source, pageURL string, dryRun bool) SourceReport {
+func (r *Runner) runSource(ctx context.Context, fetcher Fetcher, src config.Source, pageURL string, pass time.Time, dryRun bool) SourceReport {
 	sr := SourceReport{Source: src.Name, URL: pageURL}
-	etag, lastMod, err := r.Store.Validators(ctx, pageURL)
-	if err != nil {
-		sr.Outcome, sr.Err = OutcomeFailed, fmt.Errorf("read fetch state: %w", err)
+	res, ok := r.fetch(ctx, fetcher, src, &sr, dryRun)
+	if !ok {
 		return sr
 	}
-	res, err := fetcher.Fetch(ctx, scraper.FetchRequest{URL: pageURL, ETag: etag, LastModified: lastMod})
+	page, ok := r.parse(ctx, src, &sr, res, dryRun)
+	if !ok {
+		return sr
+	}
+	r.record(ctx, src, &sr, page, res, pass, dryRun)
+	return sr
+}
+
+// fetch reads the page with the stored validators; false when there is
+// nothing to parse (an error, or 304).
+func (r *Runner) fetch(ctx context.Context, fetcher Fetcher, src config.Source, sr *SourceReport, dryRun bool) (*scraper.FetchResult, bool) {
+	etag, lastMod, err := r.Store.Validators(ctx, sr.URL)
+	if err != nil {
+		sr.Outcome, sr.Err = OutcomeFailed, fmt.Errorf("read fetch state: %w", err)
+		return nil, false
+	}
+	res, err := fetcher.Fetch(ctx, scraper.FetchRequest{URL: sr.URL, ETag: etag, LastModified: lastMod})
 	if res != nil {
 		sr.Status, sr.Bytes, sr.Duration = res.Status, res.Bytes, res.Duration
 	}
@@ -176,16 +202,21 @@ func (r *Runner) runSource(ctx context.Context, fetcher Fetcher, src config.Sour
 	}
 	if err != nil {
 		sr.Outcome, sr.Err = OutcomeFailed, err
-		r.saveFetch(ctx, src, sr, res, dryRun)
-		return sr
+		r.saveFetch(ctx, src, *sr, res, dryRun)
+		return nil, false
 	}
 	if res.NotModified {
 		sr.Outcome = OutcomeNotModified
-		r.saveFetch(ctx, src, sr, res, dryRun)
-		return sr
+		r.saveFetch(ctx, src, *sr, res, dryRun)
+		return nil, false
 	}
+	return res, true
+}
 
-	page, err := scraper.Parse(pageKind(src.Kind), res.Body, pageURL)
+// parse turns the fetched document into a page, refusing one that is
+// blocked, unreadable, cut off or implausibly short.
+func (r *Runner) parse(ctx context.Context, src config.Source, sr *SourceReport, res *scraper.FetchResult, dryRun bool) (*drawwatch.Page, bool) {
+	page, err := scraper.Parse(pageKind(src.Kind), res.Body, sr.URL)
 	switch {
 	case errors.Is(err, scraper.ErrBlocked):
 		sr.Outcome, sr.Err = OutcomeBlocked, err
@@ -193,11 +224,11 @@ func (r *Runner) runSource(ctx context.Context, fetcher Fetcher, src config.Sour
 		sr.Outcome, sr.Err = OutcomeFailed, fmt.Errorf("parse %s page: %w", src.Kind, err)
 	}
 	if sr.Err != nil {
-		r.saveFetch(ctx, src, sr, dropValidators(res), dryRun)
-		return sr
+		r.saveFetch(ctx, src, *sr, dropValidators(res), dryRun)
+		return nil, false
 	}
 	for _, w := range page.Warnings {
-		slog.WarnContext(ctx, "parser warning", "source", src.Name, "url", pageURL, "warning", w)
+		slog.WarnContext(ctx, "parser warning", "source", src.Name, "url", sr.URL, "warning", w)
 	}
 	sr.Announcements = len(page.Announcements)
 	for _, a := range page.Announcements {
@@ -206,31 +237,38 @@ func (r *Runner) runSource(ctx context.Context, fetcher Fetcher, src config.Sour
 	if page.Truncated {
 		// Merging a cut-off page would mark everything after the cut removed.
 		sr.Outcome, sr.Err = OutcomeSuspect, fmt.Errorf("page ended mid-document (%d complete announcements): transfer cut off; nothing was recorded, the next run fetches it again", sr.Announcements)
-		r.saveFetch(ctx, src, sr, dropValidators(res), dryRun)
-		return sr
-	}
-	if err := r.checkPlausible(ctx, pageURL, sr.Announcements); err != nil {
+	} else if err := r.checkPlausible(ctx, sr.URL, sr.Announcements); err != nil {
 		sr.Outcome, sr.Err = OutcomeSuspect, err
-		r.saveFetch(ctx, src, sr, dropValidators(res), dryRun)
-		return sr
 	}
+	if sr.Err != nil {
+		r.saveFetch(ctx, src, *sr, dropValidators(res), dryRun)
+		return nil, false
+	}
+	return page, true
+}
 
-	_, readBefore, err := r.Store.LastAnnouncementCount(ctx, pageURL)
+// record applies the page to the store (the engine decides, the store
+// writes the changes and their alerts in one transaction).
+func (r *Runner) record(ctx context.Context, src config.Source, sr *SourceReport, page *drawwatch.Page, res *scraper.FetchResult, pass time.Time, dryRun bool) {
+	_, readBefore, err := r.Store.LastAnnouncementCount(ctx, sr.URL)
 	if err != nil {
 		sr.Outcome, sr.Err = OutcomeFailed, fmt.Errorf("read fetch state: %w", err)
-		return sr
+		return
 	}
-	result, err := r.Store.Apply(ctx, page, store.ApplyOptions{
-		Source: src.Name, Now: r.now(), BacklogDays: r.BacklogDays, Route: r.Route, DryRun: dryRun,
-	})
+	opt := store.ApplyOptions{Source: src.Name, Now: r.now(), BacklogDays: r.BacklogDays, Route: r.Route,
+		MaxPerChange: r.MaxPerChange, DryRun: dryRun}
+	if !dryRun {
+		opt.Pass = pass
+	}
+	result, err := r.Store.Apply(ctx, page, opt)
 	if err != nil {
 		sr.Outcome = OutcomeFailed
 		if errors.Is(err, store.ErrSuspectPage) {
 			sr.Outcome = OutcomeSuspect
 		}
-		sr.Err = fmt.Errorf("store %s: %w", pageURL, err)
-		r.saveFetch(ctx, src, sr, dropValidators(res), dryRun)
-		return sr
+		sr.Err = fmt.Errorf("store %s: %w", sr.URL, err)
+		r.saveFetch(ctx, src, *sr, dropValidators(res), dryRun)
+		return
 	}
 	sr.Outcome = OutcomeFetched
 	if !dryRun {
@@ -248,8 +286,7 @@ func (r *Runner) runSource(ctx context.Context, fetcher Fetcher, src config.Sour
 			sr.Removed++
 		}
 	}
-	r.saveFetch(ctx, src, sr, res, dryRun)
-	return sr
+	r.saveFetch(ctx, src, *sr, res, dryRun)
 }
 
 // checkPlausible refuses a page that lost most of its announcements since

@@ -137,7 +137,8 @@ func (a *App) Notifiers(router *notify.Router) ([]notify.Notifier, error) {
 func (a *App) Runner(st *store.Store, route func(drawwatch.Event) []string, m watch.Metrics) *watch.Runner {
 	return &watch.Runner{
 		Store: st, NewFetcher: func() watch.Fetcher { return a.Fetcher(st) }, Sources: a.Config.Sources, Route: route,
-		BacklogDays: a.Config.Store.BacklogDays, Health: a.Config.Health, Metrics: m, Logger: a.Log,
+		BacklogDays: a.Config.Store.BacklogDays, MaxPerChange: a.Config.Delivery.MaxPerChange, Health: a.Config.Health,
+		Metrics: m, Logger: a.Log,
 	}
 }
 

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -385,4 +386,62 @@ func checkFilled(t *testing.T, ev drawwatch.Event, k string) {
 		return
 	}
 	t.Errorf("event has no draw %s", k)
+}
+
+// testPassHoldsAndFolds: alerts queued in a pass are held until it ends,
+// and a table row read later in the pass folds its count into the held
+// new-draw alert instead of queueing a second message.
+func testPassHoldsAndFolds(t *testing.T, f Factory) {
+	ctx := context.Background()
+	const k = "2024-02-06|hcp|health-occupations"
+	s := openNew(t, f)
+	pass := Spring2024
+	opt := store.ApplyOptions{Now: pass, BacklogDays: 365, Route: ToAll("slack")}
+	// The store knows the pages as they were the day before.
+	old := LoadPage(t, "updates-2024.json")
+	old.Announcements = slices.DeleteFunc(old.Announcements, func(a drawwatch.Announcement) bool { return a.ID == "february6-0" })
+	MustApply(t, s, old, opt)
+	sent, err := s.DueAlerts(ctx, pass, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range sent {
+		if err := s.MarkSent(ctx, a.ID, "", pass); err != nil {
+			t.Fatal(err)
+		}
+	}
+	base := outboxCount(t, s)
+
+	pass = Spring2024.Add(24 * time.Hour)
+	opt.Now, opt.Pass = pass, pass
+	updates := LoadPage(t, "updates-2024.json")
+	stripCount(updates, k)
+	if res := MustApply(t, s, updates, opt); res.Alerts != 1 {
+		t.Fatalf("updates page: %d alerts, want 1 (the new draw)", res.Alerts)
+	}
+	if due, err := s.DueAlerts(ctx, pass.Add(time.Minute), 0); err != nil || len(due) != 0 {
+		t.Fatalf("due during the pass: %d alerts, %v; want none (held)", len(due), err)
+	}
+	opt.Now = pass.Add(time.Second)
+	res := MustApply(t, s, LoadPage(t, "noi-2024.json"), opt)
+	if n, err := s.ReleasePass(ctx, pass); err != nil || n != res.Alerts+1 {
+		t.Fatalf("ReleasePass = %d, %v; want the pass's %d alerts", n, err, res.Alerts+1)
+	}
+	due, err := s.DueAlerts(ctx, opt.Now, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	feb6 := 0
+	for _, a := range due {
+		if a.Event.Announcement != nil && (a.Event.Announcement.ID == "february6-0" || a.Event.Announcement.ID == "noi-2024-02-06-hcp") {
+			feb6++
+			if a.Event.Type != drawwatch.EventNew {
+				t.Errorf("alert about 6 Feb is %s, want the new-draw alert", a.Event.Type)
+			}
+			checkFilled(t, a.Event, k)
+		}
+	}
+	if feb6 != 1 || outboxCount(t, s) != base+1+res.Alerts {
+		t.Errorf("alerts about the 6 Feb draw = %d, want 1 carrying the table's count", feb6)
+	}
 }

@@ -54,6 +54,7 @@ func Run(t *testing.T, f Factory) {
 		{"MergeRegionalForeignWorkerDraws", testMergeRegionalForeignWorkerDraws},
 		{"MergeAmbiguousAndBandMismatch", testMergeAmbiguousAndBandMismatch},
 		{"TableRowCompletesUpdatesDraw", testTableRowCompletesUpdatesDraw},
+		{"PassHoldsAndFolds", testPassHoldsAndFolds},
 		{"OutboxSurvivesReopen", testOutboxSurvivesReopen},
 		{"OutboxLifecycle", testOutboxLifecycle},
 		{"OutboxThreadRefAndPrevious", testOutboxThreadRefAndPrevious},
