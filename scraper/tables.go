@@ -89,29 +89,7 @@ func ParseTables(kind drawwatch.PageKind, data []byte, pageURL string) (*drawwat
 			d.ScoreKind = scoreKind
 			d.SourceURL = sourceURL
 
-			id := string(kind) + "-" + d.Date + "-" + string(d.Stream)
-			if d.Category != "" {
-				id += "-" + drawwatch.Slug(d.Category)
-			}
-			seen[id]++
-			if n := seen[id]; n > 1 {
-				id += "-" + strconv.Itoa(n)
-			}
-			text := tableRowText(headers, cells)
-			page.Announcements = append(page.Announcements, drawwatch.Announcement{
-				ID:        id,
-				Posted:    d.Date,
-				Title:     tableTitle(d),
-				Kind:      drawwatch.KindDraw,
-				Text:      text,
-				Hash:      drawwatch.ContentHash(text),
-				SourceURL: sourceURL,
-				Draws:     []drawwatch.Draw{d},
-				// one row, one draw: its count is the total; a row has no
-				// sentence the parser could miss
-				InvitationsTotal: d.Invitations,
-				Unparsed:         []string{},
-			})
+			page.Announcements = append(page.Announcements, rowAnnouncement(kind, d, headers, cells, sourceURL, seen))
 		}
 	}
 	if drawTables == 0 {
@@ -121,6 +99,34 @@ func ParseTables(kind drawwatch.PageKind, data []byte, pageURL string) (*drawwat
 			kind, len(tables)))
 	}
 	return page, nil
+}
+
+// rowAnnouncement is one table row as an announcement of one draw; seen
+// numbers ids repeated on the page.
+func rowAnnouncement(kind drawwatch.PageKind, d drawwatch.Draw, headers, cells []string, sourceURL string, seen map[string]int) drawwatch.Announcement {
+	id := string(kind) + "-" + d.Date + "-" + string(d.Stream)
+	if d.Category != "" {
+		id += "-" + drawwatch.Slug(d.Category)
+	}
+	seen[id]++
+	if n := seen[id]; n > 1 {
+		id += "-" + strconv.Itoa(n)
+	}
+	text := tableRowText(headers, cells)
+	return drawwatch.Announcement{
+		ID:        id,
+		Posted:    d.Date,
+		Title:     tableTitle(d),
+		Kind:      drawwatch.KindDraw,
+		Text:      text,
+		Hash:      drawwatch.ContentHash(text),
+		SourceURL: sourceURL,
+		Draws:     []drawwatch.Draw{d},
+		// one row, one draw: its count is the total; a row has no
+		// sentence the parser could miss
+		InvitationsTotal: d.Invitations,
+		Unparsed:         []string{},
+	}
 }
 
 // tableCell is one td or th, its text whitespace-normalized.
@@ -156,78 +162,7 @@ type tableHeading struct {
 // the tree builder silently closes whatever the cut left open.
 func tableScan(data []byte) (tables []tableRaw, truncated bool, err error) {
 	z := html.NewTokenizer(bytes.NewReader(data))
-	var (
-		headings   [7]tableHeading // by level; a heading clears deeper levels
-		headLevel  int             // >0 while inside an hN
-		headText   strings.Builder
-		headID     string
-		depth      int // table nesting depth
-		cur        *tableRaw
-		row        *tableRow
-		cell       *tableCell
-		cellText   strings.Builder
-		inCaption  bool
-		captionBuf strings.Builder
-		skipRaw    bool // inside script/style
-	)
-	closeCell := func() {
-		if cell != nil && row != nil {
-			cell.text = collapseSpace(cellText.String())
-			row.cells = append(row.cells, *cell)
-		}
-		cell = nil
-		cellText.Reset()
-	}
-	closeRow := func() {
-		closeCell()
-		if row != nil && cur != nil && len(row.cells) > 0 {
-			cur.rows = append(cur.rows, *row)
-		}
-		row = nil
-	}
-	commitHeading := func() {
-		if headLevel == 0 {
-			return
-		}
-		headings[headLevel] = tableHeading{text: collapseSpace(headText.String()), id: headID}
-		for deeper := headLevel + 1; deeper < len(headings); deeper++ {
-			headings[deeper] = tableHeading{}
-		}
-		headLevel = 0
-	}
-	startTable := func() {
-		// A heading left open (<h3>Stream<table>) still names the table.
-		commitHeading()
-		t := tableRaw{}
-		// Deepest heading first: the stream heading sits under the year one.
-		chosen := 0
-		for lvl := 6; lvl >= 1; lvl-- {
-			h := headings[lvl]
-			if h.text == "" {
-				continue
-			}
-			if chosen == 0 {
-				chosen = lvl
-			}
-			if s, _ := tableStream(h.text); s != "" {
-				chosen = lvl
-				break
-			}
-		}
-		if chosen > 0 {
-			t.heading, t.anchor = headings[chosen].text, headings[chosen].id
-		}
-		for lvl := 6; lvl >= 1; lvl-- {
-			h := headings[lvl]
-			if t.anchor == "" && lvl < chosen && h.id != "" {
-				t.anchor = h.id
-			}
-			if t.year == 0 {
-				t.year = tableYear(h.text)
-			}
-		}
-		cur = &t
-	}
+	s := &tableScanner{}
 	for {
 		tt := z.Next()
 		if tt == html.ErrorToken {
@@ -237,125 +172,217 @@ func tableScan(data []byte) (tables []tableRaw, truncated bool, err error) {
 			break
 		}
 		tok := z.Token()
-		if skipRaw {
+		if s.skipRaw {
 			if tt == html.EndTagToken && (tok.DataAtom == atom.Script || tok.DataAtom == atom.Style) {
-				skipRaw = false
+				s.skipRaw = false
 			}
 			continue
 		}
 		switch tt {
 		case html.TextToken:
-			switch {
-			case headLevel > 0 && depth == 0:
-				headText.WriteString(tok.Data)
-			case inCaption:
-				captionBuf.WriteString(tok.Data)
-			case cell != nil:
-				cellText.WriteString(tok.Data)
-			}
+			s.text(tok)
 		case html.StartTagToken, html.SelfClosingTagToken:
-			a := tok.DataAtom
-			switch {
-			case a == atom.Script || a == atom.Style:
-				skipRaw = tt == html.StartTagToken
-			case a == atom.Table:
-				depth++
-				if depth == 1 {
-					startTable()
-				}
-			case depth > 1:
-				// Nested tables are read as text of the enclosing cell.
-				cellText.WriteByte(' ')
-			case depth == 1 && a == atom.Caption:
-				inCaption = true
-			case depth == 1 && a == atom.Tr:
-				closeRow()
-				row = &tableRow{}
-			case depth == 1 && (a == atom.Td || a == atom.Th):
-				closeCell()
-				if row == nil {
-					row = &tableRow{}
-				}
-				cell = &tableCell{span: 1, th: a == atom.Th}
-				for _, at := range tok.Attr {
-					if at.Key == "colspan" {
-						if n, err := strconv.Atoi(strings.TrimSpace(at.Val)); err == nil && n > 1 && n < 100 {
-							cell.span = n
-						}
-					}
-				}
-			case depth == 1 && (a == atom.Thead || a == atom.Tbody || a == atom.Tfoot):
-				closeRow()
-			case depth == 0 && tableHeadingLevel(a) > 0:
-				commitHeading()
-				headLevel = tableHeadingLevel(a)
-				headText.Reset()
-				headID = ""
-				for _, at := range tok.Attr {
-					if at.Key == "id" {
-						headID = strings.TrimSpace(at.Val)
-					}
-				}
-			case headLevel > 0 && headID == "":
-				// Older pages put the anchor on an inner <a id> or <a name>.
-				for _, at := range tok.Attr {
-					if at.Key == "id" || (a == atom.A && at.Key == "name") {
-						headID = strings.TrimSpace(at.Val)
-					}
-				}
-			case tableInline[a]:
-				// "<strong>505</strong>-528" reads "505-528".
-			default:
-				// Block elements and line breaks inside text separate words.
-				if cell != nil {
-					cellText.WriteByte(' ')
-				} else if headLevel > 0 {
-					headText.WriteByte(' ')
-				}
-			}
+			s.open(tt, tok)
 		case html.EndTagToken:
-			a := tok.DataAtom
-			switch {
-			case a == atom.Table:
-				if depth == 1 {
-					closeRow()
-					tables = append(tables, *cur)
-					cur = nil
-				}
-				if depth > 0 {
-					depth--
-				}
-			case depth > 1:
-				cellText.WriteByte(' ')
-			case depth == 1 && a == atom.Caption:
-				inCaption = false
-				cur.caption = collapseSpace(captionBuf.String())
-				captionBuf.Reset()
-			case depth == 1 && (a == atom.Td || a == atom.Th):
-				closeCell()
-			case depth == 1 && a == atom.Tr:
-				closeRow()
-			case depth == 1 && (a == atom.Thead || a == atom.Tbody || a == atom.Tfoot):
-				closeRow()
-			case depth == 0 && tableHeadingLevel(a) > 0:
-				commitHeading()
-			case tableInline[a]:
-			default:
-				if cell != nil {
-					cellText.WriteByte(' ')
-				} else if headLevel > 0 {
-					headText.WriteByte(' ')
-				}
-			}
+			s.shut(tok)
 		}
 	}
-	if depth > 0 && cur != nil {
+	if s.depth > 0 && s.cur != nil {
 		// Cut off inside a table: the open row (if any) may be missing
 		// cells or hold half a number, so only closed rows are kept.
 		truncated = true
-		tables = append(tables, *cur)
+		s.tables = append(s.tables, *s.cur)
 	}
-	return tables, truncated, nil
+	return s.tables, truncated, nil
+}
+
+// tableScanner is the state of one tableScan: the headings in force, the
+// table, row and cell being read.
+type tableScanner struct {
+	headings   [7]tableHeading // by level; a heading clears deeper levels
+	headLevel  int             // >0 while inside an hN
+	headText   strings.Builder
+	headID     string
+	depth      int // table nesting depth
+	cur        *tableRaw
+	row        *tableRow
+	cell       *tableCell
+	cellText   strings.Builder
+	inCaption  bool
+	captionBuf strings.Builder
+	skipRaw    bool // inside script/style
+	tables     []tableRaw
+}
+
+func (s *tableScanner) closeCell() {
+	if s.cell != nil && s.row != nil {
+		s.cell.text = collapseSpace(s.cellText.String())
+		s.row.cells = append(s.row.cells, *s.cell)
+	}
+	s.cell = nil
+	s.cellText.Reset()
+}
+
+func (s *tableScanner) closeRow() {
+	s.closeCell()
+	if s.row != nil && s.cur != nil && len(s.row.cells) > 0 {
+		s.cur.rows = append(s.cur.rows, *s.row)
+	}
+	s.row = nil
+}
+
+func (s *tableScanner) commitHeading() {
+	if s.headLevel == 0 {
+		return
+	}
+	s.headings[s.headLevel] = tableHeading{text: collapseSpace(s.headText.String()), id: s.headID}
+	for deeper := s.headLevel + 1; deeper < len(s.headings); deeper++ {
+		s.headings[deeper] = tableHeading{}
+	}
+	s.headLevel = 0
+}
+
+func (s *tableScanner) startTable() {
+	// A heading left open (<h3>Stream<table>) still names the table.
+	s.commitHeading()
+	t := tableRaw{}
+	// Deepest heading first: the stream heading sits under the year one.
+	chosen := 0
+	for lvl := 6; lvl >= 1; lvl-- {
+		h := s.headings[lvl]
+		if h.text == "" {
+			continue
+		}
+		if chosen == 0 {
+			chosen = lvl
+		}
+		if s, _ := tableStream(h.text); s != "" {
+			chosen = lvl
+			break
+		}
+	}
+	if chosen > 0 {
+		t.heading, t.anchor = s.headings[chosen].text, s.headings[chosen].id
+	}
+	for lvl := 6; lvl >= 1; lvl-- {
+		h := s.headings[lvl]
+		if t.anchor == "" && lvl < chosen && h.id != "" {
+			t.anchor = h.id
+		}
+		if t.year == 0 {
+			t.year = tableYear(h.text)
+		}
+	}
+	s.cur = &t
+}
+
+func (s *tableScanner) text(tok html.Token) {
+	switch {
+	case s.headLevel > 0 && s.depth == 0:
+		s.headText.WriteString(tok.Data)
+	case s.inCaption:
+		s.captionBuf.WriteString(tok.Data)
+	case s.cell != nil:
+		s.cellText.WriteString(tok.Data)
+	}
+}
+
+func (s *tableScanner) open(tt html.TokenType, tok html.Token) {
+	a := tok.DataAtom
+	switch {
+	case a == atom.Script || a == atom.Style:
+		s.skipRaw = tt == html.StartTagToken
+	case a == atom.Table:
+		s.depth++
+		if s.depth == 1 {
+			s.startTable()
+		}
+	case s.depth > 1:
+		// Nested s.tables are read as text of the enclosing s.cell.
+		s.cellText.WriteByte(' ')
+	case s.depth == 1 && a == atom.Caption:
+		s.inCaption = true
+	case s.depth == 1 && a == atom.Tr:
+		s.closeRow()
+		s.row = &tableRow{}
+	case s.depth == 1 && (a == atom.Td || a == atom.Th):
+		s.closeCell()
+		if s.row == nil {
+			s.row = &tableRow{}
+		}
+		s.cell = &tableCell{span: 1, th: a == atom.Th}
+		for _, at := range tok.Attr {
+			if at.Key == "colspan" {
+				if n, err := strconv.Atoi(strings.TrimSpace(at.Val)); err == nil && n > 1 && n < 100 {
+					s.cell.span = n
+				}
+			}
+		}
+	case s.depth == 1 && (a == atom.Thead || a == atom.Tbody || a == atom.Tfoot):
+		s.closeRow()
+	case s.depth == 0 && tableHeadingLevel(a) > 0:
+		s.commitHeading()
+		s.headLevel = tableHeadingLevel(a)
+		s.headText.Reset()
+		s.headID = ""
+		for _, at := range tok.Attr {
+			if at.Key == "id" {
+				s.headID = strings.TrimSpace(at.Val)
+			}
+		}
+	case s.headLevel > 0 && s.headID == "":
+		// Older pages put the anchor on an inner <a id> or <a name>.
+		for _, at := range tok.Attr {
+			if at.Key == "id" || (a == atom.A && at.Key == "name") {
+				s.headID = strings.TrimSpace(at.Val)
+			}
+		}
+	case tableInline[a]:
+		// "<strong>505</strong>-528" reads "505-528".
+	default:
+		// Block elements and line breaks inside text separate words.
+		if s.cell != nil {
+			s.cellText.WriteByte(' ')
+		} else if s.headLevel > 0 {
+			s.headText.WriteByte(' ')
+		}
+	}
+}
+
+func (s *tableScanner) shut(tok html.Token) {
+	a := tok.DataAtom
+	switch {
+	case a == atom.Table:
+		if s.depth == 1 {
+			s.closeRow()
+			s.tables = append(s.tables, *s.cur)
+			s.cur = nil
+		}
+		if s.depth > 0 {
+			s.depth--
+		}
+	case s.depth > 1:
+		s.cellText.WriteByte(' ')
+	case s.depth == 1 && a == atom.Caption:
+		s.inCaption = false
+		s.cur.caption = collapseSpace(s.captionBuf.String())
+		s.captionBuf.Reset()
+	case s.depth == 1 && (a == atom.Td || a == atom.Th):
+		s.closeCell()
+	case s.depth == 1 && a == atom.Tr:
+		s.closeRow()
+	case s.depth == 1 && (a == atom.Thead || a == atom.Tbody || a == atom.Tfoot):
+		s.closeRow()
+	case s.depth == 0 && tableHeadingLevel(a) > 0:
+		s.commitHeading()
+	case tableInline[a]:
+	default:
+		if s.cell != nil {
+			s.cellText.WriteByte(' ')
+		} else if s.headLevel > 0 {
+			s.headText.WriteByte(' ')
+		}
+	}
 }
 
 // tableInline are the elements that do not break words.
