@@ -25,8 +25,9 @@ VOLUME ["/data"]
 ENV DRAWWATCH_CONFIG=/etc/drawwatch/drawwatch.toml
 USER nonroot:nonroot
 EXPOSE 9180
-# distroless has no shell or curl: the binary probes its own /healthz.
+# distroless has no shell or curl: the binary probes its own /healthz,
+# at the http.listen of $DRAWWATCH_CONFIG.
 HEALTHCHECK --interval=60s --timeout=5s --start-period=30s --retries=3 \
-    CMD ["/usr/local/bin/drawwatch", "healthcheck", "--url", "http://127.0.0.1:9180/healthz"]
+    CMD ["/usr/local/bin/drawwatch", "healthcheck"]
 ENTRYPOINT ["/usr/local/bin/drawwatch"]
 CMD ["run"]

@@ -421,3 +421,25 @@ func TestCleanHeader(t *testing.T) {
 		}
 	}
 }
+
+func TestChangeLineIsInWords(t *testing.T) {
+	an := &drawwatch.Announcement{Draws: []drawwatch.Draw{{Date: "2026-03-12", Stream: drawwatch.StreamHCP, Category: "Health occupations"}}}
+	key := an.Draws[0].Key()
+	for _, tt := range []struct {
+		an   *drawwatch.Announcement
+		fc   drawwatch.FieldChange
+		want string
+	}{
+		{an, drawwatch.FieldChange{Field: key + ".nocs", New: "32102"}, "Health occupations — NOC codes: added 32102"},
+		{an, drawwatch.FieldChange{Field: key + ".score_min", Old: "379", New: "385"}, "Health occupations — score min: 379 → 385"},
+		{nil, drawwatch.FieldChange{Field: "2026-03-12|hcp|health-occupations.nocs", Old: "31100"}, "Health occupations — NOC codes: removed 31100"},
+	} {
+		got := ChangeLine(tt.an, tt.fc)
+		if got != tt.want {
+			t.Errorf("ChangeLine(%s) = %q, want %q", tt.fc.Field, got, tt.want)
+		}
+		if strings.Contains(got, "|") {
+			t.Errorf("%q shows the internal key", got)
+		}
+	}
+}

@@ -12,16 +12,16 @@ import (
 	"github.com/drawwatch/drawwatch/store"
 )
 
-// Draws writes draws as a table.
+// Draws writes draws as a table; its ID column is what `history` takes.
 func Draws(w io.Writer, draws []store.StoredDraw) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "DATE\tKIND\tSTREAM\tCATEGORY\tINV\tSCORE\tCOUNT\tNOCS\tANNOUNCEMENT")
+	fmt.Fprintln(tw, "ID\tDATE\tKIND\tSTREAM\tCATEGORY\tINV\tSCORE\tCOUNT\tNOCS\tANNOUNCEMENT")
 	for _, d := range draws {
 		count := "-"
 		if d.Invitations != nil {
 			count = strconv.Itoa(*d.Invitations)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s %s\t%s\t%d\t%s\n", d.Date, d.Kind, streamColumn(d.Draw),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s %s\t%s\t%d\t%s\n", d.AnnouncementID, d.Date, d.Kind, streamColumn(d.Draw),
 			d.Category, d.Invitation, d.ScoreKind, scoreBand(d.Draw), count, len(d.NOCs), d.AnnouncementTitle)
 	}
 	if err := tw.Flush(); err != nil {

@@ -7,18 +7,22 @@ import (
 	"time"
 
 	"github.com/drawwatch/drawwatch"
+	"github.com/drawwatch/drawwatch/notify"
 	"github.com/drawwatch/drawwatch/store"
 )
 
 // History writes an announcement's versions and what changed between them.
 func History(w io.Writer, versions []store.AnnouncementVersion) {
 	for i, v := range versions {
-		fmt.Fprintf(w, "version %d  seen %s  hash %.12s\n  %s\n", i+1, v.SeenAt.Format(time.RFC3339), v.Hash, v.Announcement.Title)
+		fmt.Fprintf(w, "version %d, seen %s\n  %s\n", i+1, v.SeenAt.Local().Format("2 January 2006 15:04 MST"), v.Announcement.Title)
 		if i == 0 {
-			fmt.Fprintf(w, "  first seen with %d draws\n", len(v.Announcement.Draws))
+			fmt.Fprintf(w, "  first seen with %s\n", plural(len(v.Announcement.Draws), "draw"))
+		}
+		if i > 0 && len(v.Fields) == 0 {
+			fmt.Fprintln(w, "  reworded; no draw field changed")
 		}
 		for _, f := range v.Fields {
-			fmt.Fprintf(w, "  %s: %s\n", f.Field, f.Summary())
+			fmt.Fprintf(w, "  %s\n", notify.ChangeLine(&v.Announcement, f))
 		}
 	}
 }
@@ -51,4 +55,11 @@ func alertSubject(ev drawwatch.Event) string {
 		return "source " + ev.Source
 	}
 	return string(ev.Type)
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

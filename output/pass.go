@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/drawwatch/drawwatch"
+	"github.com/drawwatch/drawwatch/notify"
 	"github.com/drawwatch/drawwatch/watch"
 )
 
@@ -38,9 +39,9 @@ func Pass(w io.Writer, rep watch.Report, dryRun bool, route func(drawwatch.Event
 
 func describeChange(c drawwatch.Change, dryRun bool, route func(drawwatch.Event) []string) string {
 	a := c.Announcement
-	s := fmt.Sprintf("  %-8s %s  %s  [%s]", c.Type, a.Posted, a.Title, a.ID)
+	s := fmt.Sprintf("  %-9s %s, posted %s (id %s)", changeWord(c.Type), a.Title, a.Posted, a.ID)
 	for _, f := range c.Fields {
-		s += fmt.Sprintf("\n             %s: %s", f.Field, f.Summary())
+		s += "\n             " + notify.ChangeLine(&a, f)
 	}
 	if dryRun && route != nil && c.Type != drawwatch.ChangeRemoved {
 		typ := drawwatch.EventNew
@@ -57,9 +58,13 @@ func describeChange(c drawwatch.Change, dryRun bool, route func(drawwatch.Event)
 	return s
 }
 
-func orNone(s string) string {
-	if s == "" {
-		return "(none)"
+// changeWord says what happened to an announcement as a reader would.
+func changeWord(t drawwatch.ChangeType) string {
+	switch t {
+	case drawwatch.ChangeChanged:
+		return "corrected"
+	case drawwatch.ChangeRemoved:
+		return "removed"
 	}
-	return s
+	return string(t)
 }

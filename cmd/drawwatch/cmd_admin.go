@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"time"
 
@@ -110,12 +112,23 @@ func cmdVersion(ctx context.Context, env *cliEnv, args []string) error {
 }
 
 // cmdHealthcheck probes the daemon's own /healthz: distroless images have
-// no curl for a container HEALTHCHECK.
+// no curl for a container HEALTHCHECK. It finds the daemon where the
+// config's http.listen puts it.
 func cmdHealthcheck(ctx context.Context, env *cliEnv, args []string) error {
 	fs := newFlags("healthcheck", env)
-	target := fs.String("url", "http://127.0.0.1:9180/healthz", "`URL` to probe")
+	configPath := fs.configFlag()
+	target := fs.String("url", "", "`URL` to probe (default: /healthz at the config's http.listen)")
 	if _, err := fs.parse(args); err != nil {
 		return err
+	}
+	if *target == "" {
+		a, err := loadApp(env, *configPath)
+		if err != nil {
+			return err
+		}
+		if *target, err = healthzURL(a.Config.HTTP.Listen); err != nil {
+			return withCode(exitUsage, err)
+		}
 	}
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
@@ -133,4 +146,20 @@ func cmdHealthcheck(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	fmt.Fprintln(env.stdout, "ok")
 	return nil
+}
+
+// healthzURL is where a daemon listening on listen answers /healthz; a
+// wildcard host is reached on loopback.
+func healthzURL(listen string) (string, error) {
+	if listen == "" {
+		return "", errors.New("healthcheck: http.listen is empty in the config, so the daemon serves no /healthz; set it, or pass --url")
+	}
+	host, port, err := net.SplitHostPort(listen)
+	if err != nil {
+		return "", fmt.Errorf("healthcheck: http.listen %q: %w", listen, err)
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/healthz", nil
 }

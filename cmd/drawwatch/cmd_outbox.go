@@ -15,6 +15,7 @@ func cmdOutbox(ctx context.Context, env *cliEnv, args []string) error {
 	fs := newFlags("outbox", env)
 	configPath := fs.configFlag()
 	showSent := fs.Bool("sent", false, "also list delivered alerts")
+	asJSON := fs.Bool("json", false, "print JSON")
 	pos, err := fs.parse(args)
 	if err != nil {
 		return err
@@ -30,6 +31,12 @@ func cmdOutbox(ctx context.Context, env *cliEnv, args []string) error {
 		alerts, err := st.Alerts(ctx, statuses...)
 		if err != nil {
 			return fmt.Errorf("read outbox: %w", err)
+		}
+		if *asJSON {
+			if alerts == nil {
+				alerts = []drawwatch.Alert{}
+			}
+			return output.JSON(env.stdout, alerts)
 		}
 		output.Alerts(env.stdout, alerts)
 		return nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/drawwatch/drawwatch"
@@ -30,6 +31,9 @@ func cmdDraws(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	if *asJSON && *asCSV {
 		return usagef("choose one of --json and --csv")
+	}
+	if _, ok := drawwatch.LookupStream(drawwatch.Stream(f.Stream)); f.Stream != "" && !ok {
+		return usagef("--stream %q is not a stream slug; the known ones are %s", f.Stream, strings.Join(drawwatch.StreamSlugs(), ", "))
 	}
 	if f.Since != "" {
 		if _, err := time.Parse(time.DateOnly, f.Since); err != nil {
