@@ -55,7 +55,7 @@ func commands() []command {
 		{"run", "", "the daemon: scrape on a cron schedule, deliver alerts, serve /metrics and the status page", cmdRun},
 		{"demo", "[--store FILE]", "a full scrape against bundled sample pages on a local server (no network needed)", cmdDemo},
 		{"parse", "[--kind updates|noi|ita] FILE_OR_URL [--json]", "parse one page (file or URL) and print its announcements and draws", cmdParse},
-		{"draws", "[--json|--csv] [--stream SLUG] [--noc CODE|PREFIX*] [--since DATE] [--kind draw|news|all] [--limit N] [--removed]", "query stored draws", cmdDraws},
+		{"draws", "[--json|--csv] [--stream SLUG] [--noc CODE|PREFIX*] [--since DATE] [--kind draw|news|all] [--program OINP|EE] [--limit N] [--removed]", "query stored draws", cmdDraws},
 		{"history", "[--json] ANNOUNCEMENT_ID", "show the versions of one announcement and what changed", cmdHistory},
 		{"clients check", "[--json]", "validate the client roster ([clients] roster): every problem with row and column", cmdClientsCheck},
 		{"match", "[--json] DRAW_ID | --client ID", "the roster clients a stored draw matches, or every stored draw a client matches", cmdMatch},
