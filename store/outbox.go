@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -29,20 +30,16 @@ func enqueue(ctx context.Context, x execer, target string, ev drawwatch.Event, d
 	if err != nil {
 		return 0, false, fmt.Errorf("encode %s alert for %s: %w", ev.Type, target, err)
 	}
-	res, err := x.ExecContext(ctx, `INSERT INTO outbox (target, event_type, event, thread_key, dedupe_key, status, next_try, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
-		target, string(ev.Type), string(body), thread, dedupeKey, string(drawwatch.AlertPending), toNanos(now), toNanos(now))
-	if err != nil {
-		return 0, false, err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		var id int64
+	var id int64
+	err = x.QueryRowContext(ctx, `INSERT INTO outbox (target, event_type, event, thread_key, dedupe_key, status, next_try, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
+		target, string(ev.Type), string(body), thread, dedupeKey, string(drawwatch.AlertPending), toNanos(now), toNanos(now)).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) { // queued already
 		if err := x.QueryRowContext(ctx, `SELECT id FROM outbox WHERE dedupe_key = ?`, dedupeKey).Scan(&id); err != nil {
 			return 0, false, err
 		}
 		return id, false, nil
 	}
-	id, err := res.LastInsertId()
 	return id, err == nil, err
 }
 
@@ -104,11 +101,15 @@ func (s *Store) queryAlerts(ctx context.Context, what, where string, args ...any
 	return out, nil
 }
 
+// noLimit stands for "all rows" in LIMIT on both backends (SQLite takes
+// -1, PostgreSQL ALL, neither the other's).
+const noLimit = 1<<31 - 1
+
 // DueAlerts returns up to limit pending alerts whose next try is due at
 // now, oldest first.
 func (s *Store) DueAlerts(ctx context.Context, now time.Time, limit int) ([]drawwatch.Alert, error) {
 	if limit <= 0 {
-		limit = -1 // SQLite: no limit
+		limit = noLimit
 	}
 	return s.queryAlerts(ctx, "list due alerts", `WHERE o.status = 'pending' AND o.next_try <= ? ORDER BY o.created_at, o.id LIMIT ?`,
 		toNanos(now), limit)
@@ -141,7 +142,7 @@ func (s *Store) DueTargets(ctx context.Context, now time.Time) ([]string, error)
 // try is due at now, oldest first: one target's queue.
 func (s *Store) DueAlertsFor(ctx context.Context, target string, now time.Time, limit int) ([]drawwatch.Alert, error) {
 	if limit <= 0 {
-		limit = -1 // SQLite: no limit
+		limit = noLimit
 	}
 	return s.queryAlerts(ctx, "list due alerts for "+target,
 		`WHERE o.status = 'pending' AND o.target = ? AND o.next_try <= ? ORDER BY o.created_at, o.id LIMIT ?`,

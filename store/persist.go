@@ -32,6 +32,14 @@ type writer struct {
 // transaction; with QueryContext and QueryRowContext it makes the writer an
 // execer for the outbox's enqueue.
 func (w *writer) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	st, err := w.prepared(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+func (w *writer) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
 	st, ok := w.stmts[query]
 	if !ok {
 		var err error
@@ -40,7 +48,19 @@ func (w *writer) ExecContext(ctx context.Context, query string, args ...any) (sq
 		}
 		w.stmts[query] = st
 	}
-	return st.ExecContext(ctx, args...)
+	return st, nil
+}
+
+// insertID runs a prepared INSERT ... RETURNING id: LastInsertId is
+// SQLite's alone, RETURNING works on both backends.
+func (w *writer) insertID(ctx context.Context, query string, args ...any) (int64, error) {
+	st, err := w.prepared(ctx, query)
+	if err != nil {
+		return 0, err
+	}
+	var id int64
+	err = st.QueryRowContext(ctx, args...).Scan(&id)
+	return id, err
 }
 
 func (w *writer) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
@@ -60,13 +80,13 @@ func (w *writer) close() {
 const (
 	insertAnnouncementSQL = `INSERT INTO announcements
 		(page_url, page_kind, ann_id, kind, posted, title, anchor, source_url, hash, first_seen, last_seen)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
 	insertVersionSQL = `INSERT INTO announcement_versions (announcement_id, hash, text, json, fields, seen_at)
 		VALUES (?, ?, ?, ?, ?, ?)`
 	insertDrawSQL = `INSERT INTO draws (announcement_id, page_kind, draw_key, program, stream, stream_name,
 		category, category_slug, date, invitation, score_kind, score_min, score_max, invitations, profiles_from,
 		profiles_to, nocs, deadline, notes, source_url, round, tie_break, programs_included, distribution, first_seen)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`
 	updateDrawSQL = `UPDATE draws SET program = ?, stream = ?, stream_name = ?, category = ?,
 		category_slug = ?, date = ?, invitation = ?, score_kind = ?, score_min = ?, score_max = ?, invitations = ?,
 		profiles_from = ?, profiles_to = ?, nocs = ?, deadline = ?, notes = ?, source_url = ?,
@@ -102,14 +122,10 @@ func (w *writer) write(ctx context.Context, wr engine.Write) error {
 	}
 	switch wr.Kind {
 	case engine.WriteInsert:
-		r, err := w.ExecContext(ctx, insertAnnouncementSQL, w.page.URL, string(w.page.Kind), a.ID, string(a.Kind), a.Posted, a.Title, a.Anchor,
+		row, err := w.insertID(ctx, insertAnnouncementSQL, w.page.URL, string(w.page.Kind), a.ID, string(a.Kind), a.Posted, a.Title, a.Anchor,
 			a.SourceURL, a.Hash, w.now, w.now)
 		if err != nil {
 			return fmt.Errorf("store announcement %s: %w", a.ID, err)
-		}
-		row, err := r.LastInsertId()
-		if err != nil {
-			return err
 		}
 		return w.version(ctx, row, a, nil, false)
 	case engine.WriteUpdate:
@@ -191,11 +207,7 @@ func (w *writer) syncDraws(ctx context.Context, annRow int64, draws []drawwatch.
 			delete(stored, keys[i])
 			continue
 		}
-		r, err := w.ExecContext(ctx, insertDrawSQL, append(append([]any{annRow, string(w.page.Kind), keys[i]}, args...), w.now)...)
-		if err != nil {
-			return nil, err
-		}
-		if ids[keys[i]], err = r.LastInsertId(); err != nil {
+		if ids[keys[i]], err = w.insertID(ctx, insertDrawSQL, append(append([]any{annRow, string(w.page.Kind), keys[i]}, args...), w.now)...); err != nil {
 			return nil, err
 		}
 	}

@@ -45,6 +45,8 @@ type Store struct {
 
 	mu    sync.Mutex
 	lease *lease // the writer lease this handle holds, if any
+
+	pg *pgState // set when the store is PostgreSQL (see postgres.go)
 }
 
 // Open opens or creates the store at path, switches it to WAL and applies
@@ -123,8 +125,10 @@ type migration struct {
 	sql     string
 }
 
-func migrations() ([]migration, error) {
-	entries, err := fs.ReadDir(migrationFS, "migrations")
+func migrations() ([]migration, error) { return migrationsIn(migrationFS, "migrations") }
+
+func migrationsIn(fsys fs.ReadFileFS, dir string) ([]migration, error) {
+	entries, err := fs.ReadDir(fsys, dir)
 	if err != nil {
 		return nil, err
 	}
@@ -135,7 +139,7 @@ func migrations() ([]migration, error) {
 		if !ok || err != nil {
 			return nil, fmt.Errorf("migration file %s: name must be NNN_name.sql", e.Name())
 		}
-		body, err := migrationFS.ReadFile("migrations/" + e.Name())
+		body, err := fsys.ReadFile(dir + "/" + e.Name())
 		if err != nil {
 			return nil, err
 		}
