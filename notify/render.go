@@ -2,7 +2,6 @@ package notify
 
 import (
 	"fmt"
-	"html"
 	"net/url"
 	"slices"
 	"strconv"
@@ -251,21 +250,26 @@ func drawParts(dr drawwatch.Draw, prev *drawwatch.Draw, highlight []string, fix 
 		}
 		facts.lines = append(facts.lines, l)
 	}
-	var before map[string]string
+	var before map[string]fact
 	if fix != nil && !fix.added {
-		before = make(map[string]string)
+		before = make(map[string]fact)
 		for _, f := range drawFacts(fix.old, prev) {
-			before[f.key] = f.value
+			before[f.key] = f
 		}
 	}
 	for _, f := range drawFacts(dr, prev) {
 		old, had := before[f.key]
 		delete(before, f.key)
-		if before == nil || (had && old == f.value) {
+		switch {
+		case before == nil || (had && old.value == f.value):
 			facts.lines = append(facts.lines, labelLine(f.label, f.value))
-			continue
+		case had && old.label == f.label:
+			facts.lines = append(facts.lines, changedLine(f.label, f.value, old.value))
+		default:
+			// new, or stated differently ("NOIs issued: 2,086" where the
+			// page only said notifications were issued)
+			facts.lines = append(facts.lines, changedLine(f.label, f.value, ""))
 		}
-		facts.lines = append(facts.lines, changedLine(f.label, f.value, old))
 	}
 	if len(before) > 0 {
 		// facts the correction removed, in the order the draw had them
@@ -761,74 +765,6 @@ func mrkdwnLine(l line) string {
 		b.WriteString(mrkdwnSpan(s))
 	}
 	return b.String()
-}
-
-func (d doc) html() string {
-	var b strings.Builder
-	b.WriteString("<!DOCTYPE html>\n<html><body style=\"font-family:sans-serif\">\n")
-	for _, p := range d.parts {
-		if len(p.lines) == 0 {
-			continue
-		}
-		switch p.kind {
-		case partTitle:
-			b.WriteString("<h2>")
-			for _, l := range p.lines {
-				for _, s := range l.spans {
-					b.WriteString(html.EscapeString(s.text))
-				}
-			}
-			b.WriteString("</h2>\n")
-			continue
-		case partContext:
-			b.WriteString("<p style=\"color:#666;font-size:small\">")
-		default:
-			b.WriteString("<p>")
-		}
-		inList := false
-		for i, l := range p.lines {
-			if l.bullet && !inList {
-				b.WriteString("</p><ul>")
-				inList = true
-			} else if !l.bullet && inList && l.codes == 0 {
-				b.WriteString("</ul><p>")
-				inList = false
-			} else if i > 0 && !inList {
-				b.WriteString("<br>\n")
-			}
-			if l.bullet {
-				b.WriteString("<li>")
-			} else if inList {
-				b.WriteString("<li style=\"list-style:none\">")
-			}
-			for _, s := range l.spans {
-				b.WriteString(htmlSpan(s))
-			}
-			if inList {
-				b.WriteString("</li>\n")
-			}
-		}
-		if inList {
-			b.WriteString("</ul>\n")
-		} else {
-			b.WriteString("</p>\n")
-		}
-	}
-	b.WriteString("</body></html>\n")
-	return b.String()
-}
-
-func htmlSpan(s span) string {
-	t := html.EscapeString(s.text)
-	if s.href != "" {
-		if u := safeURL(s.href); u != "" {
-			return `<a href="` + html.EscapeString(u) + `">` + t + "</a>"
-		}
-	}
-	if s.bold {
-		return "<strong>" + t + "</strong>"
-	}
-	return t
 }
 
 // chunk is one Slack block before it is built, with the number of NOC

@@ -8,6 +8,7 @@ import (
 
 	"github.com/drawwatch/drawwatch"
 	"github.com/slack-go/slack"
+	"golang.org/x/net/html"
 )
 
 // TestDrawSubjectLead checks that a draw subject's first 60 characters,
@@ -222,5 +223,57 @@ func TestRenderOpsZone(t *testing.T) {
 		if !strings.Contains(m.Text, tt.want) {
 			t.Errorf("zone %s: text lacks %q:\n%s", tt.zone, tt.want, m.Text)
 		}
+	}
+}
+
+// TestRenderHTMLTemplate reads the email HTML (html/template output) back
+// with the x/net/html parser: every NOC code of the 6 Feb 2024 draw is in
+// a list item, links are http(s) only, and page text is escaped.
+func TestRenderHTMLTemplate(t *testing.T) {
+	an := hcpFeb6()
+	an.Draws[0].Notes = `<img src=x onerror="alert(1)"> & "quotes"`
+	m := Render(drawwatch.Alert{Event: drawwatch.Event{Type: drawwatch.EventNew, Announcement: &an}}, nil)
+	root, err := html.Parse(strings.NewReader(m.HTML))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var items, imgs int
+	var hrefs []string
+	var text strings.Builder
+	for n := range root.Descendants() {
+		switch {
+		case n.Type == html.ElementNode && n.Data == "li":
+			items++
+		case n.Type == html.ElementNode && n.Data == "img":
+			imgs++
+		case n.Type == html.ElementNode && n.Data == "a":
+			for _, a := range n.Attr {
+				if a.Key == "href" {
+					hrefs = append(hrefs, a.Val)
+				}
+			}
+		case n.Type == html.TextNode:
+			text.WriteString(n.Data)
+		}
+	}
+	// 12 titled codes, the "31 more" line and its 3 continuation lines.
+	if items != 16 {
+		t.Errorf("%d list items, want 16:\n%s", items, m.HTML)
+	}
+	for _, n := range an.Draws[0].NOCs {
+		if !strings.Contains(text.String(), n.Code) {
+			t.Errorf("code %s missing from the HTML text", n.Code)
+		}
+	}
+	if imgs != 0 || !strings.Contains(text.String(), `<img src=x onerror="alert(1)"> & "quotes"`) {
+		t.Errorf("notes not escaped as text (img elements: %d)", imgs)
+	}
+	if len(hrefs) != 1 || hrefs[0] != an.SourceURL {
+		t.Errorf("links %v, want the source only", hrefs)
+	}
+	an.SourceURL = "javascript:alert(1)"
+	bad := Render(drawwatch.Alert{Event: drawwatch.Event{Type: drawwatch.EventNew, Announcement: &an}}, nil)
+	if strings.Contains(bad.HTML, "javascript:") || strings.Contains(bad.HTML, "<a ") {
+		t.Errorf("a javascript: source became a link:\n%s", bad.HTML)
 	}
 }
