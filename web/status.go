@@ -61,7 +61,8 @@ type statusPage struct {
 	Draws       []drawRow
 	TableLimit  int
 	Charts      []chart
-	Problems    []string // store reads that failed; the page still renders
+	EE          eeSection // Express Entry rounds, apart from the OINP draws
+	Problems    []string  // store reads that failed; the page still renders
 }
 
 type streamOption struct {
@@ -163,14 +164,14 @@ func (s *Server) buildStatus(ctx context.Context, r *http.Request) (statusPage, 
 	p.Sources = s.sourceRows(ctx, now, problem)
 
 	if p.FilterError == "" {
-		draws, err := s.opts.Data.Draws(ctx, store.DrawFilter{Stream: p.Stream, NOC: p.NOC, Kind: drawwatch.KindDraw, Limit: tableLimit})
+		draws, err := s.opts.Data.Draws(ctx, store.DrawFilter{Program: drawwatch.ProgramOINP, Stream: p.Stream, NOC: p.NOC, Kind: drawwatch.KindDraw, Limit: tableLimit})
 		if err != nil {
 			problem("read latest draws", err)
 		}
 		p.Draws = drawRows(draws)
 		// The charts follow the stream filter only: a NOC filter would cut
 		// a band's history into the few draws naming that code.
-		all, err := s.opts.Data.Draws(ctx, store.DrawFilter{Stream: p.Stream, Kind: drawwatch.KindDraw, Limit: chartLimit})
+		all, err := s.opts.Data.Draws(ctx, store.DrawFilter{Program: drawwatch.ProgramOINP, Stream: p.Stream, Kind: drawwatch.KindDraw, Limit: chartLimit})
 		if err != nil {
 			problem("read draws for charts", err)
 		}
@@ -180,6 +181,7 @@ func (s *Server) buildStatus(ctx context.Context, r *http.Request) (statusPage, 
 		}
 		p.Charts = buildCharts(plain, streamName)
 	}
+	p.EE = s.eeSection(ctx, problem)
 	return p, code
 }
 

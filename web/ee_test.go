@@ -1,0 +1,106 @@
+package web
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/drawwatch/drawwatch/scraper"
+	"github.com/drawwatch/drawwatch/store"
+)
+
+const eeURL = "https://www.canada.ca/content/dam/ircc/documents/json/ee_rounds_123_en.json"
+
+// TestStatusExpressEntrySection stores the real rounds JSON beside the
+// OINP fixture: the rounds get their own table and CRS cut-off charts,
+// and stay out of the OINP table and charts.
+func TestStatusExpressEntrySection(t *testing.T) {
+	data, err := os.ReadFile("../../shared/pages/canada.ca/ee_rounds_123_en.json")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("real rounds JSON missing under CI: %v", err)
+		}
+		t.Skipf("real rounds JSON not available (../shared beside the repo): %v", err)
+	}
+	page, err := scraper.Parse("", data, eeURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := newTestStore(t)
+	if _, err := st.Apply(context.Background(), page, store.ApplyOptions{Source: "ee-rounds", Now: testNow}); err != nil {
+		t.Fatal(err)
+	}
+	rec := get(t, newTestServer(t, st, testNow, true).Handler(), "GET", "/")
+	if rec.Code != 200 {
+		t.Fatalf("status %d", rec.Code)
+	}
+	doc, err := goquery.NewDocumentFromReader(rec.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []string
+	doc.Find("#express-entry #ee-table tbody tr").Each(func(_ int, tr *goquery.Selection) {
+		var cells []string
+		tr.Find("td").Each(func(_ int, td *goquery.Selection) {
+			cells = append(cells, strings.Join(strings.Fields(td.Text()), " "))
+		})
+		rows = append(rows, strings.Join(cells, " | "))
+	})
+	if len(rows) != eeTableLimit {
+		t.Fatalf("%d EE rows, want %d", len(rows), eeTableLimit)
+	}
+	if want := "#434 | 2026-08-07 | Transport occupations | 300 | 470 | 2025-10-11 14:55 UTC | canada.ca"; rows[0] != want {
+		t.Errorf("first EE row\n got %q\nwant %q", rows[0], want)
+	}
+	if n := doc.Find("#express-entry caption").Length(); n != 1 {
+		t.Errorf("%d captions on the EE table", n)
+	}
+	if !strings.Contains(doc.Find("#express-entry").Text(), "20 of 435 rounds") {
+		t.Error("the EE section does not say how many rounds it shows of how many")
+	}
+
+	charts := map[string]int{}
+	doc.Find("#express-entry figure.chart").Each(func(_ int, f *goquery.Selection) {
+		stream, _ := f.Attr("data-stream")
+		charts[stream] = f.Find("g.pt").Length()
+	})
+	// Every real round kind with 3 rounds or more gets a chart; round 91a
+	// and 91b (same day, both kinds) are points of their own charts.
+	for slug, atLeast := range map[string]int{"general": 150, "provincial-nominee-program": 100, "canadian-experience-class": 50, "transport": 4, "healthcare": 15} {
+		if charts["ee-"+slug] < atLeast {
+			t.Errorf("chart ee-%s has %d points, want at least %d (charts: %v)", slug, charts["ee-"+slug], atLeast, charts)
+		}
+	}
+	if _, ok := charts["ee-skilled-military-recruits"]; ok {
+		t.Error("a round kind with one round got a chart")
+	}
+	if title := doc.Find(`#express-entry figure.chart[data-stream="ee-transport"] figcaption`).Text(); !strings.Contains(title, "Transport occupations (CRS cut-off)") {
+		t.Errorf("transport chart caption %q", title)
+	}
+
+	// The OINP section is as it was: no round in its table or charts.
+	doc.Find("#draws-table tbody tr").Each(func(_ int, tr *goquery.Selection) {
+		if strings.Contains(tr.Text(), "Express Entry #") || strings.Contains(tr.Text(), "canada.ca") {
+			t.Errorf("an EE round in the OINP table: %q", strings.Join(strings.Fields(tr.Text()), " "))
+		}
+	})
+	doc.Find("#charts figure.chart").Each(func(_ int, f *goquery.Selection) {
+		if s, _ := f.Attr("data-stream"); s == "" || strings.HasPrefix(s, "ee-") {
+			t.Errorf("OINP charts hold an EE series (data-stream %q)", s)
+		}
+	})
+	if doc.Find("#charts figure.chart").Length() == 0 || doc.Find("#draws-table tbody tr").Length() == 0 {
+		t.Error("the OINP fixture's draws and charts are gone")
+	}
+}
+
+// TestStatusWithoutEERounds: a store with no EE rounds shows no EE section.
+func TestStatusWithoutEERounds(t *testing.T) {
+	rec := get(t, newTestServer(t, newTestStore(t), testNow, true).Handler(), "GET", "/")
+	if strings.Contains(rec.Body.String(), `id="express-entry"`) {
+		t.Error("EE section shown with no rounds stored")
+	}
+}
