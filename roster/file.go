@@ -21,11 +21,9 @@ type File struct {
 	path string
 	opts Options
 
-	mu      sync.Mutex // one reload at a time
-	modTime time.Time
-	size    int64
-	sum     [sha256.Size]byte
-	cur     atomic.Pointer[match.Index]
+	mu  sync.Mutex        // one reload at a time
+	sum [sha256.Size]byte // of the last version read, good or bad
+	cur atomic.Pointer[match.Index]
 }
 
 // Open reads and parses the roster at path; any problem is an error that
@@ -49,28 +47,23 @@ func (f *File) Current() *match.Index { return f.cur.Load() }
 func (f *File) Reload() (changed bool, err error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	info, err := os.Stat(f.path)
-	if err != nil {
-		return false, fmt.Errorf("client roster: %w", err)
-	}
-	if f.cur.Load() != nil && info.ModTime().Equal(f.modTime) && info.Size() == f.size {
-		return false, nil
-	}
+	// The content decides, not the modification time: an edit within the
+	// file system's time resolution must not go unseen. A roster is small.
 	data, err := os.ReadFile(f.path)
 	if err != nil {
 		return false, fmt.Errorf("client roster: %w", err)
 	}
 	sum := sha256.Sum256(data)
 	if f.cur.Load() != nil && sum == f.sum {
-		f.modTime, f.size = info.ModTime(), info.Size()
 		return false, nil
 	}
 	clients, err := Parse(bytes.NewReader(data), f.opts)
 	if err != nil {
+		f.sum = sum // report a bad version once, not on every tick
 		return false, fmt.Errorf("client roster %s: %w", f.path, err)
 	}
 	f.cur.Store(match.NewIndex(clients))
-	f.modTime, f.size, f.sum = info.ModTime(), info.Size(), sum
+	f.sum = sum
 	return true, nil
 }
 
@@ -79,11 +72,16 @@ func (f *File) Reload() (changed bool, err error) {
 func (f *File) Watch(ctx context.Context, interval time.Duration, log *slog.Logger) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
+	f.WatchTicks(ctx, t.C, log)
+}
+
+// WatchTicks is Watch driven by ticks (a test's channel, or a ticker's).
+func (f *File) WatchTicks(ctx context.Context, ticks <-chan time.Time, log *slog.Logger) {
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
+		case <-ticks:
 		}
 		changed, err := f.Reload()
 		switch {

@@ -1,10 +1,14 @@
 package roster
 
 import (
+	"context"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -160,4 +164,67 @@ func ids(f *File) string {
 		out = append(out, c.ID)
 	}
 	return strings.Join(out, " ")
+}
+
+// syncBuffer is a log sink the watcher goroutine and the test share.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestWatchLogsWithoutRosterContent(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "clients.csv")
+	write := func(s string) {
+		t.Helper()
+		if err := os.WriteFile(path, []byte(s), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("id,label,nocs,crs\nA-1,Priya Sharma,31301,412\n")
+	f, err := Open(path, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs syncBuffer
+	ticks := make(chan time.Time)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); f.WatchTicks(ctx, ticks, slog.New(slog.NewTextHandler(&logs, nil))) }()
+	tick := func() { ticks <- time.Now(); ticks <- time.Now() } // the second send waits for the first reload
+
+	write("id,label,nocs,crs\nA-1,Priya Sharma,31301,412\nB-2,Omar Haddad,3130x,399\n")
+	tick()
+	if ids := ids(f); ids != "A-1" {
+		t.Errorf("after a malformed edit the roster is %q, want the previous A-1", ids)
+	}
+	write("id,label,nocs,crs\nA-1,Priya Sharma,31301,412\nB-2,Omar Haddad,31302,399\n")
+	tick()
+	cancel()
+	<-done
+	if ids := ids(f); ids != "A-1 B-2" {
+		t.Errorf("after the fix the roster is %q", ids)
+	}
+	out := logs.String()
+	for _, want := range []string{"previous roster stays in use", "row 3, column 3 (nocs)", "client roster reloaded", "clients=2"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("log lacks %q:\n%s", want, out)
+		}
+	}
+	for _, secret := range []string{"Priya", "Omar", "3130x", "31302", "399", "412"} {
+		if strings.Contains(out, secret) {
+			t.Errorf("log shows roster content %q:\n%s", secret, out)
+		}
+	}
 }
