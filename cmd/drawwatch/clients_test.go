@@ -1,15 +1,20 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // realCapture2024 serves the real 2024 updates page, or skips (fails in CI)
@@ -306,5 +311,84 @@ roster = "clients.csv"
 	}
 	if n := len(hooks["ben"].posts()); n != 0 {
 		t.Errorf("ben owns no matching client, and got %d alerts", n)
+	}
+}
+
+// The daemon serves the API and feeds behind the token, the roster to a
+// client's calendar, and binds a bare port to loopback.
+func TestDaemonServesFeedsBehindToken(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the daemon as a subprocess")
+	}
+	site := &testSite{}
+	site.version.Store(2)
+	srv := httptest.NewServer(site)
+	defer srv.Close()
+	dir := t.TempDir()
+	writeFile(t, dir, "clients.csv", "id,label,nocs,eoi\nW-1,Wei,21231,60\n")
+	writeFile(t, dir, "token", "feed-token-0123456789\n")
+	addr := freeAddr(t)
+	port := addr[strings.LastIndex(addr, ":"):]
+	cfg := siteConfig(t, dir, srv.URL, "http://127.0.0.1:1/hook", `
+[schedule]
+cron = "@every 1h"
+run_at_start = true
+[http]
+listen = "`+port+`"
+token_file = "token"
+[clients]
+roster = "clients.csv"
+`)
+	cmd := exec.Command(os.Args[0], "run", "--config", cfg)
+	cmd.Env = append(os.Environ(), "DRAWWATCH_TEST_MAIN=1")
+	var stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = io.Discard, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cmd.Process.Signal(syscall.SIGTERM); cmd.Wait() }()
+
+	base := "http://127.0.0.1" + port
+	get := func(path, token string) (int, string) {
+		req, _ := http.NewRequest(http.MethodGet, base+path, nil)
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return 0, err.Error()
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		code, body := get("/api/v1/draws?stream=ejo-foreign-worker", "feed-token-0123456789")
+		if code == http.StatusOK && strings.Contains(body, "2026-03-19") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the API never listed the draw: %d %s\ndaemon log:\n%s", code, body, stderr.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if code, body := get("/api/v1/draws", ""); code != http.StatusUnauthorized || !strings.Contains(body, `"message"`) {
+		t.Errorf("API without token: %d %s", code, body)
+	}
+	if code, _ := get("/feed.atom", "wrong-token-0123456789"); code != http.StatusUnauthorized {
+		t.Errorf("feed with a wrong token: %d", code)
+	}
+	if code, body := get("/calendar.ics?client=W-1&token=feed-token-0123456789", ""); code != http.StatusOK || !strings.Contains(body, "BEGIN:VCALENDAR") {
+		t.Errorf("client calendar: %d %s", code, body)
+	}
+	if code, _ := get("/calendar.ics?client=X-9&token=feed-token-0123456789", ""); code != http.StatusNotFound {
+		t.Errorf("unknown client: %d", code)
+	}
+	if code, _ := get("/healthz", ""); code != http.StatusOK {
+		t.Errorf("/healthz: %d", code)
+	}
+	if strings.Contains(stderr.String(), "Wei") || strings.Contains(stderr.String(), "feed-token") {
+		t.Errorf("the daemon logged roster data or the token:\n%s", stderr.String())
 	}
 }
