@@ -43,8 +43,10 @@ const (
 	EventOps      EventType = "ops"      // a source stopped reading normally
 	EventRecovery EventType = "recovery" // a source reads normally again
 	EventWarning  EventType = "warning"  // a source was read, but the parser met something it does not know
-	EventTest     EventType = "test"     // `drawwatch notify test`
-	EventSummary  EventType = "summary"  // one page change too big to alert one by one (delivery.max_per_change)
+	// EventDeadAlerts: alerts to a target were given up on (an ops event).
+	EventDeadAlerts EventType = "dead_alerts"
+	EventTest       EventType = "test"    // `drawwatch notify test`
+	EventSummary    EventType = "summary" // one page change too big to alert one by one (delivery.max_per_change)
 )
 
 // Event is what an alert says, captured when the change is recorded so that
@@ -58,8 +60,10 @@ type Event struct {
 	// score band moved.
 	Previous []*Draw `json:"previous,omitempty"`
 	// Source and Message describe ops and recovery events.
-	Source     string    `json:"source,omitempty"`
-	Message    string    `json:"message,omitempty"`
+	Source  string `json:"source,omitempty"`
+	Message string `json:"message,omitempty"`
+	// Target is the delivery target a dead_alerts event is about.
+	Target     string    `json:"target,omitempty"`
 	DetectedAt time.Time `json:"detected_at"`
 }
 

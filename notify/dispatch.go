@@ -105,6 +105,22 @@ func WithObserver(f func(target string, sent bool)) DispatchOption {
 	return func(d *Dispatcher) { d.observe = f }
 }
 
+// WithDeadAlertOps makes an alert that dies raise an ops alert (event
+// dead_alerts) to the targets route picks for it, the dead alert's own
+// target excepted. One is raised per target per episode: when the first of
+// its alerts dies; later deaths while any stays dead are only listed (the
+// status page, `drawwatch outbox`). The outbox must implement DeadReporter.
+func WithDeadAlertOps(route func(drawwatch.Event) []string) DispatchOption {
+	return func(d *Dispatcher) { d.deadRoute = route }
+}
+
+// DeadReporter is the optional Outbox part that dead-alert ops alerts need.
+type DeadReporter interface {
+	// DeadCount is how many of target's alerts are dead.
+	DeadCount(ctx context.Context, target string) (int, error)
+	Enqueue(ctx context.Context, target string, ev drawwatch.Event, dedupeKey string) (id int64, queued bool, err error)
+}
+
 // WithLogger sets the logger (default slog.Default()).
 func WithLogger(l *slog.Logger) DispatchOption {
 	return func(d *Dispatcher) { d.log = l }
@@ -162,9 +178,13 @@ type Dispatcher struct {
 	batch         int
 	log           *slog.Logger
 	observe       func(target string, sent bool)
+	deadRoute     func(drawwatch.Event) []string
 
 	mu     sync.Mutex
 	states map[string]*targetState
+	wakes  map[string]chan struct{} // Run's per-target workers
+	// raised counts ops alerts queued by this drain, delivered before it ends.
+	raised atomic.Int64
 }
 
 // targetState is one target's delivery state in this process.
@@ -318,13 +338,41 @@ func (d *Dispatcher) DrainTargets(ctx context.Context) (DrainReport, error) {
 		}
 	}
 	d.mu.Unlock()
+	rep := d.drainAll(ctx, targets)
+	// Ops alerts raised for alerts that died in this drain go out in it too.
+	if d.raised.Swap(0) > 0 && ctx.Err() == nil {
+		if more, err := d.outbox.DueTargets(ctx, d.now()); err == nil {
+			rep.merge(d.drainAll(ctx, more))
+		}
+	}
+	return rep, rep.Err()
+}
+
+func (d *Dispatcher) drainAll(ctx context.Context, targets []string) DrainReport {
 	rep := DrainReport{Targets: make([]TargetReport, len(targets))}
 	var wg sync.WaitGroup
 	for i, target := range targets {
 		wg.Go(func() { rep.Targets[i] = d.drainTarget(ctx, target) })
 	}
 	wg.Wait()
-	return rep, rep.Err()
+	return rep
+}
+
+// merge adds a later pass's per-target counts to r.
+func (r *DrainReport) merge(later DrainReport) {
+	for _, t := range later.Targets {
+		i := slices.IndexFunc(r.Targets, func(x TargetReport) bool { return x.Target == t.Target })
+		if i < 0 {
+			r.Targets = append(r.Targets, t)
+			continue
+		}
+		cur := &r.Targets[i]
+		cur.Sent, cur.Failed, cur.Dead = cur.Sent+t.Sent, cur.Failed+t.Failed, cur.Dead+t.Dead
+		if t.Paused {
+			cur.Paused, cur.Until, cur.Error = true, t.Until, t.Error
+		}
+		cur.Err = errors.Join(cur.Err, t.Err)
+	}
 }
 
 // drainTarget delivers target's due alerts in order until its queue is
@@ -407,10 +455,88 @@ func (d *Dispatcher) drainTarget(ctx context.Context, target string) TargetRepor
 func (d *Dispatcher) dropUnknown(ctx context.Context, a drawwatch.Alert) error {
 	msg := fmt.Sprintf("target %q is not configured any more: alert dropped (add the target back and re-queue it with `drawwatch outbox retry %d`)", a.Target, a.ID)
 	d.log.Warn("alert dead: unknown target", "alert_id", a.ID, "target", a.Target)
-	if err := d.outbox.MarkDead(ctx, a.ID, msg); err != nil {
+	return d.markDead(ctx, a, msg)
+}
+
+// markDead gives up on a and raises the episode's ops alert.
+func (d *Dispatcher) markDead(ctx context.Context, a drawwatch.Alert, reason string) error {
+	if err := d.outbox.MarkDead(ctx, a.ID, reason); err != nil {
 		return fmt.Errorf("mark alert %d dead: %w", a.ID, err)
 	}
+	d.raiseDead(ctx, a, reason)
 	return nil
+}
+
+// raiseDead queues the ops alert for a target whose first alert just died
+// (see WithDeadAlertOps). Failing to queue it is logged: the dead alert is
+// on the status page and in /metrics either way.
+func (d *Dispatcher) raiseDead(ctx context.Context, a drawwatch.Alert, reason string) {
+	dr, ok := d.outbox.(DeadReporter)
+	if d.deadRoute == nil || !ok || a.Event.Type == drawwatch.EventDeadAlerts {
+		return // no ops alert about a dead ops alert about dead alerts
+	}
+	log := d.log.With("alert_id", a.ID, "target", a.Target)
+	n, err := dr.DeadCount(ctx, a.Target)
+	if err != nil {
+		log.Error("count dead alerts for the ops alert", "error", err)
+		return
+	}
+	if n > 1 {
+		return // this episode was reported when its first alert died
+	}
+	now := d.now()
+	ev := drawwatch.Event{Type: drawwatch.EventDeadAlerts, Target: a.Target, DetectedAt: now, Message: fmt.Sprintf(
+		"Alert %d (%s) to %s was given up on: %s. Fix the target, then re-queue it with `drawwatch outbox retry %d` "+
+			"(every dead alert: `drawwatch outbox retry --all`). Further alerts to %s that die before then are listed on the status page and by `drawwatch outbox`, without another ops alert.",
+		a.ID, alertSubject(a.Event), a.Target, reason, a.ID, a.Target)}
+	for _, t := range d.deadRoute(ev) {
+		if t == a.Target {
+			continue
+		}
+		_, queued, err := dr.Enqueue(ctx, t, ev, fmt.Sprintf("dead|%s|%d|%d", a.Target, a.ID, now.UnixNano()))
+		if err != nil {
+			log.Error("queue the dead-alert ops alert", "ops_target", t, "error", err)
+			continue
+		}
+		if queued {
+			d.raised.Add(1)
+			d.wake(t)
+		}
+	}
+}
+
+// alertSubject names what an alert is about, for the dead-alert message.
+func alertSubject(ev drawwatch.Event) string {
+	switch {
+	case ev.Announcement != nil:
+		return fmt.Sprintf("%s %q", ev.Type, ev.Announcement.Title)
+	case ev.Source != "":
+		return fmt.Sprintf("%s about source %s", ev.Type, ev.Source)
+	}
+	return string(ev.Type)
+}
+
+// wake nudges Run's worker for target, if Run is running.
+func (d *Dispatcher) wake(target string) {
+	d.mu.Lock()
+	ch := d.wakes[target]
+	d.mu.Unlock()
+	if ch != nil {
+		select {
+		case ch <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// deadReason is a dead alert's error: how many attempts, and the last
+// failure without its "retryable" classification, which no longer holds.
+func deadReason(attempts int, err error) string {
+	var se *SendError
+	if errors.As(err, &se) {
+		return fmt.Sprintf("gave up after %d attempts; the last failed with: notify %s: %v", attempts, se.Target, se.Err)
+	}
+	return fmt.Sprintf("gave up after %d attempts; the last failed with: %v", attempts, err)
 }
 
 // result is what one deliver call did.
@@ -444,8 +570,8 @@ func (d *Dispatcher) deliver(ctx context.Context, n Notifier, st *targetState, a
 		return result{err: ctx.Err()}
 	case IsPermanent(sendErr):
 		log.Warn("alert dead: permanent error", "error", sendErr)
-		if err := d.outbox.MarkDead(ctx, a.ID, sendErr.Error()); err != nil {
-			return result{err: fmt.Errorf("mark alert %d dead: %w", a.ID, err)}
+		if err := d.markDead(ctx, a, sendErr.Error()); err != nil {
+			return result{err: err}
 		}
 		return result{tried: true, dead: true}
 	}
@@ -454,10 +580,9 @@ func (d *Dispatcher) deliver(ctx context.Context, n Notifier, st *targetState, a
 	next := d.now().Add(max(d.withJitter(retry.Exponential(d.base, d.maxBackoff, max(a.Attempts, st.failures-1))), retryAfter(sendErr)))
 	st.until, st.lastErr = next, sendErr.Error()
 	if d.maxAttempts > 0 && attempts >= d.maxAttempts {
-		msg := fmt.Sprintf("gave up after %d attempts: %v", attempts, sendErr)
 		log.Warn("alert dead: too many attempts", "attempts", attempts, "error", sendErr)
-		if err := d.outbox.MarkDead(ctx, a.ID, msg); err != nil {
-			return result{err: fmt.Errorf("mark alert %d dead: %w", a.ID, err)}
+		if err := d.markDead(ctx, a, deadReason(attempts, sendErr)); err != nil {
+			return result{err: err}
 		}
 		return result{tried: true, dead: true, pause: true}
 	}
@@ -555,11 +680,15 @@ func (d *Dispatcher) Run(ctx context.Context, wake <-chan struct{}) error {
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	wakes := make([]chan struct{}, 0, len(d.notifiers))
+	d.mu.Lock()
+	d.wakes = make(map[string]chan struct{}, len(d.notifiers))
 	for name := range d.notifiers {
 		ch := make(chan struct{}, 1)
 		wakes = append(wakes, ch)
+		d.wakes[name] = ch
 		wg.Go(func() { d.runTarget(ctx, name, ch) })
 	}
+	d.mu.Unlock()
 	poll := time.NewTicker(d.poll)
 	defer poll.Stop()
 	for {

@@ -483,3 +483,85 @@ func TestSentMarkFailureNeverResends(t *testing.T) {
 		t.Errorf("first alert %s ref %q, want sent with its ref", a.Status, ob.refs[first])
 	}
 }
+
+func (o *fakeOutbox) DeadCount(ctx context.Context, target string) (int, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	n := 0
+	for _, a := range o.alerts {
+		if a.Status == drawwatch.AlertDead && (target == "" || a.Target == target) {
+			n++
+		}
+	}
+	return n, nil
+}
+
+func (o *fakeOutbox) Enqueue(ctx context.Context, target string, ev drawwatch.Event, dedupeKey string) (int64, bool, error) {
+	return o.add(drawwatch.Alert{Target: target, Event: ev}), true, nil
+}
+
+// TestDeadAlertRaisesOneOpsAlert: alerts that die raise one ops alert per
+// target episode, through the other ops targets only, delivered in the same
+// drain; the dead alert's error does not claim it will be retried.
+func TestDeadAlertRaisesOneOpsAlert(t *testing.T) {
+	ob := newFakeOutbox()
+	var dying []int64
+	for range 3 {
+		dying = append(dying, ob.add(drawwatch.Alert{Target: "slack", Attempts: 9, Event: hcpFeb6Event()}))
+	}
+	slack := &scriptNotifier{name: "slack", onSend: func(context.Context, drawwatch.Alert) error {
+		return &SendError{Target: "slack", Err: errors.New("post webhook: 500 Internal Server Error")}
+	}}
+	ops, mail := &scriptNotifier{name: "ops"}, &scriptNotifier{name: "mail"}
+	var routed []drawwatch.Event
+	route := func(ev drawwatch.Event) []string {
+		routed = append(routed, ev)
+		return []string{"slack", "ops"} // the ops route: the dying target is in it too
+	}
+	clock := t0
+	d := NewDispatcher(ob, []Notifier{slack, ops, mail}, WithClock(func() time.Time { return clock }), WithSleep((&fakeSleep{}).sleep),
+		WithMaxAttempts(10), WithDeadAlertOps(route), WithLogger(quietLogger()))
+	rep, err := d.DrainTargets(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Dead() != 1 {
+		t.Fatalf("dead in the first drain = %d, want 1 (the target pauses after it)", rep.Dead())
+	}
+	// The other two die on later drains, after the pause: no more ops alerts.
+	for range 2 {
+		clock = clock.Add(2 * time.Hour)
+		if _, err := d.DrainTargets(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, id := range dying {
+		a := ob.get(id)
+		if a.Status != drawwatch.AlertDead || !strings.Contains(a.LastError, "gave up after 10 attempts") || !strings.Contains(a.LastError, "500") {
+			t.Errorf("alert %d: %s %q, want dead after 10 attempts with the 500", id, a.Status, a.LastError)
+		}
+		if strings.Contains(a.LastError, "will retry") || strings.Contains(a.LastError, "retryable") {
+			t.Errorf("dead alert %d says it will be retried: %q", id, a.LastError)
+		}
+	}
+	if len(routed) != 1 || len(ops.delivered) != 1 || len(mail.delivered) != 0 || slack.calls != 12 {
+		t.Fatalf("routed %d ops events, ops got %d, mail %d, slack called %d; want 1, 1, 0, 12", len(routed), len(ops.delivered), len(mail.delivered), slack.calls)
+	}
+	ev := ob.get(ops.delivered[0]).Event
+	if ev.Type != drawwatch.EventDeadAlerts || ev.Target != "slack" || !strings.Contains(ev.Message, fmt.Sprintf("drawwatch outbox retry %d", dying[0])) {
+		t.Errorf("ops alert %+v, want dead_alerts about slack naming the re-queue command", ev)
+	}
+	// Re-queued and dead again: a new episode, a new ops alert.
+	ob.mu.Lock()
+	for _, id := range dying {
+		ob.alerts[id].Status, ob.alerts[id].Attempts, ob.alerts[id].NextTry = drawwatch.AlertPending, 9, clock
+	}
+	ob.mu.Unlock()
+	clock = clock.Add(2 * time.Hour)
+	if _, err := d.DrainTargets(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if len(ops.delivered) != 2 {
+		t.Errorf("ops alerts after a new episode = %d, want 2", len(ops.delivered))
+	}
+}

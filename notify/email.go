@@ -275,9 +275,10 @@ func isPermanentSMTP(err error) bool {
 }
 
 func (e *Email) fail(doing string, err error, permanent bool) error {
-	what := "will retry"
+	// Whether it is retried is the dispatcher's to say: the same error
+	// ends up in a dead alert once the attempts run out.
 	if permanent {
-		what = "check the email target's settings"
+		doing += " (check the email target's settings)"
 	}
-	return &SendError{Target: e.name, Permanent: permanent, Err: e.secrets.wrap(doing+" ("+what+")", err)}
+	return &SendError{Target: e.name, Permanent: permanent, Err: e.secrets.wrap(doing, err)}
 }

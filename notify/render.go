@@ -96,7 +96,7 @@ func RenderIn(a drawwatch.Alert, highlight []string, zone *time.Location) Messag
 		d = renderChanged(ev)
 	case drawwatch.EventNews:
 		d = renderNews(ev)
-	case drawwatch.EventOps, drawwatch.EventRecovery, drawwatch.EventWarning:
+	case drawwatch.EventOps, drawwatch.EventRecovery, drawwatch.EventWarning, drawwatch.EventDeadAlerts:
 		d = renderOps(ev, zone)
 	case drawwatch.EventTest:
 		d = renderTest(a)
@@ -629,6 +629,8 @@ func renderOps(ev drawwatch.Event, zone *time.Location) doc {
 		title = "drawwatch: " + source + " reads normally again"
 	case drawwatch.EventWarning:
 		title = "drawwatch: " + source + " read with a warning"
+	case drawwatch.EventDeadAlerts:
+		title = "drawwatch: alerts to " + ev.Target + " were given up on"
 	}
 	d := doc{subject: title, parts: []part{titlePart(title), textPart(ev.Message)}}
 	if !ev.DetectedAt.IsZero() {

@@ -184,7 +184,7 @@ func routeMatches(rt Route, ev drawwatch.Event) bool {
 		return false
 	case drawwatch.EventNews:
 		return rt.wants(RouteNews)
-	case drawwatch.EventOps, drawwatch.EventRecovery, drawwatch.EventWarning:
+	case drawwatch.EventOps, drawwatch.EventRecovery, drawwatch.EventWarning, drawwatch.EventDeadAlerts:
 		return rt.wants(RouteOps)
 	case drawwatch.EventTest:
 		return true

@@ -189,11 +189,12 @@ func (s *Slack) classify(doing string, err error) error {
 		// secret: keep only the operation and the cause.
 		err = fmt.Errorf("%s request: %w", ue.Op, ue.Err)
 	}
-	what := "check the Slack target's settings"
-	if !se.Permanent {
-		what = "will retry"
+	// Whether it is retried is the dispatcher's to say: the same error
+	// ends up in a dead alert once the attempts run out.
+	if se.Permanent {
+		doing += " (check the Slack target's settings)"
 	}
-	se.Err = s.secrets.wrap(doing+" ("+what+")", err)
+	se.Err = s.secrets.wrap(doing, err)
 	return se
 }
 

@@ -74,6 +74,8 @@ type Outbox interface {
 	Requeue(ctx context.Context, id int64) error
 	RequeueAll(ctx context.Context) (int, error)
 	PendingCount(ctx context.Context) (int, error)
+	// DeadCount counts target's dead alerts, or all of them for "".
+	DeadCount(ctx context.Context, target string) (int, error)
 	NextDue(ctx context.Context) (time.Time, bool, error)
 }
 

@@ -263,6 +263,17 @@ func (s *Store) PendingCount(ctx context.Context) (int, error) {
 	return n, nil
 }
 
+// DeadCount is how many alerts were given up on: target's, or every
+// target's when target is "".
+func (s *Store) DeadCount(ctx context.Context, target string) (int, error) {
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM outbox WHERE status = 'dead' AND (? = '' OR target = ?)`,
+		target, target).Scan(&n); err != nil {
+		return 0, s.wrap("count dead alerts", err)
+	}
+	return n, nil
+}
+
 // NextDue is when the earliest pending alert is due; false when none is pending.
 func (s *Store) NextDue(ctx context.Context) (time.Time, bool, error) {
 	var next sql.NullInt64

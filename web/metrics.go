@@ -40,6 +40,7 @@ type Metrics struct {
 	alertsSent    *prometheus.CounterVec
 	alertsFailed  *prometheus.CounterVec
 	alertsPending prometheus.Gauge
+	alertsDead    prometheus.Gauge
 }
 
 // NewMetrics returns a registry with every drawwatch family registered.
@@ -63,6 +64,7 @@ func NewMetrics(version string) *Metrics {
 	m.alertsSent = f.counter("drawwatch_alerts_sent_total", "Alerts delivered, by target.", "target")
 	m.alertsFailed = f.counter("drawwatch_alerts_failed_total", "Alert delivery attempts that failed, by target.", "target")
 	m.alertsPending = f.gauge("drawwatch_alerts_pending", "Alerts waiting in the outbox.")
+	m.alertsDead = f.gauge("drawwatch_alerts_dead", "Alerts given up on (dead) in the outbox; re-queue one with `drawwatch outbox retry ID`.")
 	m.reg.MustRegister(buildInfo(version),
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -210,3 +212,6 @@ func (m *Metrics) AlertFailed(target string) { m.alertsFailed.WithLabelValues(ta
 
 // AlertsPending sets how many alerts wait in the outbox.
 func (m *Metrics) AlertsPending(n int) { m.alertsPending.Set(float64(n)) }
+
+// AlertsDead sets how many alerts in the outbox were given up on.
+func (m *Metrics) AlertsDead(n int) { m.alertsDead.Set(float64(n)) }

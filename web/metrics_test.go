@@ -124,6 +124,7 @@ func TestMetrics(t *testing.T) {
 				{"drawwatch_announcements", "drawwatch_announcements", nil, 0},
 				{"drawwatch_draws", "drawwatch_draws", nil, 0},
 				{"drawwatch_alerts_pending", "drawwatch_alerts_pending", nil, 0},
+				{"drawwatch_alerts_dead", "drawwatch_alerts_dead", nil, 0},
 				{"drawwatch_runs_total", "drawwatch_runs_total", map[string]string{"result": "error"}, 0},
 				{"drawwatch_runs_total", "drawwatch_runs_total", map[string]string{"result": "ok"}, 0},
 				{"drawwatch_changes_total", "drawwatch_changes_total", map[string]string{"type": "new"}, 0},
@@ -192,6 +193,7 @@ func TestMetrics(t *testing.T) {
 				m.AlertSent("slack-team")
 				m.AlertFailed("email-ops")
 				m.AlertsPending(4)
+				m.AlertsDead(2)
 			},
 			want: []wantSample{
 				{"drawwatch_source_last_success_timestamp_seconds", "drawwatch_source_last_success_timestamp_seconds", map[string]string{"source": "oinp-2024"}, float64(at.Unix())},
@@ -202,6 +204,7 @@ func TestMetrics(t *testing.T) {
 				{"drawwatch_alerts_sent_total", "drawwatch_alerts_sent_total", map[string]string{"target": "slack-team"}, 2},
 				{"drawwatch_alerts_failed_total", "drawwatch_alerts_failed_total", map[string]string{"target": "email-ops"}, 1},
 				{"drawwatch_alerts_pending", "drawwatch_alerts_pending", nil, 4},
+				{"drawwatch_alerts_dead", "drawwatch_alerts_dead", nil, 2},
 			},
 		},
 		{
@@ -258,6 +261,7 @@ var declaredFamilies = []string{
 	"drawwatch_announcements",
 	"drawwatch_draws",
 	"drawwatch_alerts_pending",
+	"drawwatch_alerts_dead",
 	"drawwatch_build_info",
 }
 

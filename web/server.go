@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/drawwatch/drawwatch"
 	"github.com/drawwatch/drawwatch/match"
 	"github.com/drawwatch/drawwatch/store"
 )
@@ -21,6 +22,7 @@ type Data interface {
 	SourceHealths(ctx context.Context) ([]store.SourceHealth, error)
 	LastFetch(ctx context.Context, url string) (store.FetchRecord, bool, error)
 	PendingCount(ctx context.Context) (int, error)
+	Alerts(ctx context.Context, statuses ...drawwatch.AlertStatus) ([]drawwatch.Alert, error)
 	Counts(ctx context.Context) (announcements, draws int, err error)
 }
 

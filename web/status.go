@@ -49,6 +49,7 @@ type statusPage struct {
 	LastRun     string
 	Counts      string
 	Pending     int
+	Dead        []deadRow
 	Ready       bool
 	ReadyReason string
 	Sources     []sourceRow
@@ -83,6 +84,38 @@ type sourceRow struct {
 	Bytes           string
 	Duration        string
 	Error           string
+}
+
+// deadRow is one alert given up on, with what re-queues it.
+type deadRow struct {
+	ID       int64
+	Target   string
+	Subject  string
+	Created  when
+	Attempts int
+	Error    string
+	Retry    string // the command that re-queues it
+}
+
+// deadRows lists dead alerts newest first: the latest failure is the one
+// being looked into.
+func (s *Server) deadRows(alerts []drawwatch.Alert, now time.Time) []deadRow {
+	rows := make([]deadRow, 0, len(alerts))
+	for i := len(alerts) - 1; i >= 0; i-- {
+		a := alerts[i]
+		subject := string(a.Event.Type)
+		switch {
+		case a.Event.Announcement != nil:
+			subject += ": " + a.Event.Announcement.Title
+		case a.Event.Target != "":
+			subject += ": alerts to " + a.Event.Target
+		case a.Event.Source != "":
+			subject += ": source " + a.Event.Source
+		}
+		rows = append(rows, deadRow{ID: a.ID, Target: a.Target, Subject: subject, Created: s.fmtAgo(now, a.CreatedAt),
+			Attempts: a.Attempts, Error: a.LastError, Retry: fmt.Sprintf("drawwatch outbox retry %d", a.ID)})
+	}
+	return rows
 }
 
 type drawRow struct {
@@ -160,6 +193,11 @@ func (s *Server) buildStatus(ctx context.Context, r *http.Request) (statusPage, 
 		problem("count pending alerts", err)
 	} else {
 		p.Pending = n
+	}
+	if dead, err := s.opts.Data.Alerts(ctx, drawwatch.AlertDead); err != nil {
+		problem("list dead alerts", err)
+	} else {
+		p.Dead = s.deadRows(dead, now)
 	}
 	p.Sources = s.sourceRows(ctx, now, problem)
 

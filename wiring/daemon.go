@@ -88,8 +88,12 @@ func (a *App) daemonConfig(st *store.Store, router *notify.Router, ns []notify.N
 		if n, err := st.PendingCount(ctx); err == nil {
 			metrics.AlertsPending(n)
 		}
+		if n, err := st.DeadCount(ctx, ""); err == nil {
+			metrics.AlertsDead(n)
+		}
 	}
-	disp := a.Dispatcher(st, ns, notify.WithObserver(func(target string, sent bool) {
+	pending(context.Background()) // dead alerts from earlier runs show from the start
+	disp := a.Dispatcher(st, ns, notify.WithDeadAlertOps(router.Targets), notify.WithObserver(func(target string, sent bool) {
 		if sent {
 			metrics.AlertSent(target)
 		} else {

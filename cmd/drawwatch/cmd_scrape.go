@@ -59,13 +59,44 @@ func scrapeOnce(ctx context.Context, a *app, env *cliEnv, st *store.Store, dryRu
 	if dryRun {
 		return failure
 	}
-	if err := deliverQueued(ctx, a, env, st, router); err != nil {
+	err = deliverQueued(ctx, a, env, st, router)
+	if dead := deadAlerts(ctx, st); dead != nil {
+		if err != nil {
+			env.errorf("%v", dead)
+		} else {
+			err = dead
+		}
+	}
+	if err != nil {
 		if failure != nil {
 			env.errorf("%v", failure)
 		}
 		return err
 	}
 	return failure
+}
+
+// deadAlerts is an error while any alert is dead: a run that leaves alerts
+// undelivered for good must not look like a success to cron or systemd.
+func deadAlerts(ctx context.Context, st store.Outbox) error {
+	dead, err := st.Alerts(ctx, drawwatch.AlertDead)
+	if err != nil {
+		return fmt.Errorf("list dead alerts: %w", err)
+	}
+	if len(dead) == 0 {
+		return nil
+	}
+	const shown = 5
+	var lines []string
+	for i, al := range dead {
+		if i == shown {
+			lines = append(lines, fmt.Sprintf("... and %d more (drawwatch outbox)", len(dead)-shown))
+			break
+		}
+		lines = append(lines, fmt.Sprintf("alert %d to %s: %s (re-queue: drawwatch outbox retry %d)", al.ID, al.Target, al.LastError, al.ID))
+	}
+	return withCode(exitFailed, fmt.Errorf("%d alerts are dead (given up on) and will not be sent until re-queued; fix the target, then `drawwatch outbox retry ID` or `drawwatch outbox retry --all`:\n  %s",
+		len(dead), strings.Join(lines, "\n  ")))
 }
 
 // deliverQueued sends what is due, within the configured wait; what cannot
@@ -88,7 +119,8 @@ func deliverQueued(ctx context.Context, a *app, env *cliEnv, st *store.Store, ro
 	}
 	wctx, cancel := context.WithTimeout(ctx, a.Config.Delivery.Wait.Duration)
 	defer cancel()
-	disp := a.Dispatcher(st, ns)
+	// An alert that dies raises an ops alert through the other ops targets.
+	disp := a.Dispatcher(st, ns, notify.WithDeadAlertOps(router.Targets))
 	rep, err := disp.DrainTargets(wctx)
 	left, _ := st.Alerts(ctx, drawwatch.AlertPending)
 	output.Delivery(env.stdout, rep, left)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -9,10 +10,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -193,4 +196,124 @@ func readFile(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// TestDeadAlertsAreSeen: a target answering 404 kills its alerts. One ops
+// alert goes to the other ops target; `scrape --once` exits non-zero while
+// any alert is dead; the daemon's status page lists each with its error and
+// re-queue command and /metrics has drawwatch_alerts_dead; `outbox retry`
+// brings them back.
+func TestDeadAlertsAreSeen(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the daemon as a subprocess")
+	}
+	site := &testSite{}
+	site.version.Store(2)
+	srv := httptest.NewServer(site)
+	defer srv.Close()
+	team, broken := &checkedHook{t: t}, &checkedHook{t: t}
+	broken.status.Store(http.StatusNotFound) // a deleted webhook: permanent
+	teamSrv, brokenSrv := httptest.NewServer(team), httptest.NewServer(broken)
+	defer teamSrv.Close()
+	defer brokenSrv.Close()
+	dir := t.TempDir()
+	listen := freeAddr(t)
+	cfg := siteConfig(t, dir, srv.URL, teamSrv.URL+"/services/T/B/team", fmt.Sprintf(`
+[[slack]]
+name = "broken"
+webhook_url = "%s/services/T/B/broken"
+
+[[route]]
+targets = ["broken"]
+kinds = ["draw", "news", "ops"]
+
+[schedule]
+cron = "@every 1h"
+run_at_start = false
+grace = "2s"
+
+[http]
+listen = %q
+`, brokenSrv.URL, listen))
+	writeFile(t, dir, "drawwatch.toml", strings.Replace(readFile(t, cfg), "backlog_days = 0", "backlog_days = 36500", 1))
+
+	code, out, errOut := runCLI(t, "scrape", "--once", "--config", cfg)
+	teamTexts, _, _ := team.delivered()
+	_, brokenPosts, _ := broken.delivered()
+	n := brokenPosts // each alert tried once: 404 is not retried
+	if code != exitFailed || n < 5 || !strings.Contains(errOut, fmt.Sprintf("%d alerts are dead", n)) || !strings.Contains(errOut, "drawwatch outbox retry") {
+		t.Fatalf("scrape with a dead target: exit %d, %d posts to it\n%s\n%s", code, n, out, errOut)
+	}
+	var ops []string
+	for _, txt := range teamTexts {
+		if strings.Contains(txt, "alerts to broken were given up on") {
+			ops = append(ops, txt)
+		}
+	}
+	if len(teamTexts) != n+1 || len(ops) != 1 {
+		t.Fatalf("team got %d messages, %d of them dead-alert ops alerts; want %d alerts and exactly 1 ops alert:\n%s",
+			len(teamTexts), len(ops), n, strings.Join(teamTexts, "\n"))
+	}
+	if strings.Contains(errOut, "will retry") || strings.Contains(errOut, "retryable") {
+		t.Errorf("dead alert errors say they will be retried:\n%s", errOut)
+	}
+
+	// Nothing new, but alerts are still dead: still non-zero, no second ops alert.
+	code, _, errOut = runCLI(t, "scrape", "--once", "--config", cfg)
+	if texts, _, _ := team.delivered(); code != exitFailed || len(texts) != n+1 {
+		t.Errorf("second scrape: exit %d, team has %d messages; want %d and still %d\n%s", code, len(texts), exitFailed, n+1, errOut)
+	}
+
+	// The daemon shows them: gauge and status page.
+	daemon := exec.Command(os.Args[0], "run", "--config", cfg)
+	daemon.Env = append(os.Environ(), "DRAWWATCH_TEST_MAIN=1")
+	var daemonLog bytes.Buffer
+	daemon.Stdout, daemon.Stderr = io.Discard, &daemonLog
+	if err := daemon.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer daemon.Process.Kill()
+	var metrics string
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if resp, err := http.Get("http://" + listen + "/metrics"); err == nil {
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			metrics = string(b)
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("daemon never served /metrics:\n%s", daemonLog.String())
+		}
+	}
+	if want := fmt.Sprintf("drawwatch_alerts_dead %d", n); !strings.Contains(metrics, want) {
+		t.Errorf("/metrics lacks %q", want)
+	}
+	page := httpGet(t, "http://"+listen+"/")
+	firstID := regexp.MustCompile(`drawwatch outbox retry (\d+)`).FindStringSubmatch(page)
+	if !strings.Contains(page, `id="dead-alerts"`) || firstID == nil || strings.Count(page, "drawwatch outbox retry ") < n ||
+		!strings.Contains(page, "404 Not Found") {
+		t.Errorf("status page does not list the %d dead alerts with their error and re-queue command", n)
+	}
+	daemon.Process.Signal(syscall.SIGTERM)
+	daemon.Wait()
+
+	// Fixed: one re-queued alert goes out, the rest stay dead (still non-zero);
+	// --all brings back the rest and the run succeeds.
+	broken.status.Store(0)
+	if code, out, _ := runCLI(t, "outbox", "retry", firstID[1], "--config", cfg); code != exitOK || !strings.Contains(out, "re-queued") {
+		t.Fatalf("outbox retry %s: exit %d %s", firstID[1], code, out)
+	}
+	code, _, _ = runCLI(t, "scrape", "--once", "--config", cfg)
+	if texts, _, _ := broken.delivered(); code != exitFailed || len(texts) != 1 {
+		t.Errorf("after retrying one: exit %d, %d delivered; want %d and 1", code, len(texts), exitFailed)
+	}
+	if code, out, _ := runCLI(t, "outbox", "retry", "--all", "--config", cfg); code != exitOK || !strings.Contains(out, fmt.Sprintf("%d alerts re-queued", n-1)) {
+		t.Errorf("outbox retry --all: exit %d %s", code, out)
+	}
+	code, out, errOut = runCLI(t, "scrape", "--once", "--config", cfg)
+	if texts, _, _ := broken.delivered(); code != exitOK || len(texts) != n {
+		t.Errorf("after retry --all: exit %d, %d of %d delivered\n%s\n%s", code, len(texts), n, out, errOut)
+	}
+	t.Logf("dead alerts: %d alerts to a 404 target died in one scrape --once; 1 ops alert to the other ops target; exit %d while dead; gauge %d; all %d delivered after outbox retry",
+		n, exitFailed, n, n)
 }
