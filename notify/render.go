@@ -96,7 +96,7 @@ func RenderIn(a drawwatch.Alert, highlight []string, zone *time.Location) Messag
 		d = renderChanged(ev)
 	case drawwatch.EventNews:
 		d = renderNews(ev)
-	case drawwatch.EventOps, drawwatch.EventRecovery, drawwatch.EventWarning, drawwatch.EventDeadAlerts:
+	case drawwatch.EventOps, drawwatch.EventRecovery, drawwatch.EventWarning, drawwatch.EventDeadAlerts, drawwatch.EventSummary:
 		d = renderOps(ev, zone)
 	case drawwatch.EventTest:
 		d = renderTest(a)
@@ -631,6 +631,8 @@ func renderOps(ev drawwatch.Event, zone *time.Location) doc {
 		title = "drawwatch: " + source + " read with a warning"
 	case drawwatch.EventDeadAlerts:
 		title = "drawwatch: alerts to " + ev.Target + " were given up on"
+	case drawwatch.EventSummary: // too many changes at once to alert one by one
+		title = "drawwatch: " + source + " changed too much to alert one by one"
 	}
 	d := doc{subject: title, parts: []part{titlePart(title), textPart(ev.Message)}}
 	if !ev.DetectedAt.IsZero() {

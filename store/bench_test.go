@@ -64,23 +64,33 @@ func BenchmarkApply(b *testing.B) {
 }
 
 // BenchmarkApplyLargePage is a page of 10,000 announcements read into a
-// fresh store: how long its one write transaction holds the database.
+// fresh store: how long its one write transaction holds the database,
+// queueing every alert (uncapped) and with delivery.max_per_change's
+// default (one summary per target).
 func BenchmarkApplyLargePage(b *testing.B) {
 	ctx := context.Background()
 	page := bigPage(b, 10000)
-	opt := ApplyOptions{Source: "bench", Now: spring2024, BacklogDays: 100000, Route: toAll("slack", "email")}
-	for i := 0; b.Loop(); i++ {
-		b.StopTimer()
-		s, err := Open(ctx, filepath.Join(b.TempDir(), fmt.Sprintf("large%d.db", i)))
-		if err != nil {
-			b.Fatal(err)
+	for _, max := range []int{0, 50} {
+		name := "uncapped"
+		if max > 0 {
+			name = fmt.Sprintf("max_per_change=%d", max)
 		}
-		b.StartTimer()
-		if _, err := s.Apply(ctx, page, opt); err != nil {
-			b.Fatal(err)
-		}
-		b.StopTimer()
-		s.Close()
-		b.StartTimer()
+		b.Run(name, func(b *testing.B) {
+			opt := ApplyOptions{Source: "bench", Now: spring2024, BacklogDays: 100000, Route: toAll("slack", "email"), MaxPerChange: max}
+			for i := 0; b.Loop(); i++ {
+				b.StopTimer()
+				s, err := Open(ctx, filepath.Join(b.TempDir(), fmt.Sprintf("large%d.db", i)))
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+				if _, err := s.Apply(ctx, page, opt); err != nil {
+					b.Fatal(err)
+				}
+				b.StopTimer()
+				s.Close()
+				b.StartTimer()
+			}
+		})
 	}
 }

@@ -3,7 +3,9 @@ package storetest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -346,5 +348,49 @@ func testDrawsFilter(t *testing.T, f Factory) {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// testApplyMaxPerChange: a change that would queue more alerts than
+// MaxPerChange queues one summary per target and one ops alert, and
+// records every change; applied again it queues nothing.
+func testApplyMaxPerChange(t *testing.T, f Factory) {
+	ctx := context.Background()
+	s := openNew(t, f)
+	route := func(ev drawwatch.Event) []string {
+		if ev.Type == drawwatch.EventOps {
+			return []string{"ops"}
+		}
+		return []string{"slack", "email"}
+	}
+	opt := store.ApplyOptions{Source: "updates", Now: Spring2024, BacklogDays: 365, Route: route, MaxPerChange: 50}
+	page := LoadPage(t, "updates-2024.json")
+	MustApply(t, s, page, opt)
+	base := outboxCount(t, s)
+	for i := range 312 {
+		text := fmt.Sprintf("Notice %d", i)
+		page.Announcements = append(page.Announcements, drawwatch.Announcement{ID: fmt.Sprintf("notice-%d", i), Posted: "2024-02-19",
+			Title: text, Kind: drawwatch.KindNews, Text: text, Hash: drawwatch.ContentHash(text)})
+	}
+	opt.Now = Spring2024.Add(time.Hour)
+	res := MustApply(t, s, page, opt)
+	if len(res.Changes) != 312 || res.Alerts != 3 {
+		t.Fatalf("changes = %d, alerts = %d; want 312 changes, 2 summaries + 1 ops alert", len(res.Changes), res.Alerts)
+	}
+	all, err := s.Alerts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range all[base:] {
+		want := drawwatch.EventSummary
+		if a.Target == "ops" {
+			want = drawwatch.EventOps
+		}
+		if a.Event.Type != want || (want == drawwatch.EventSummary && !strings.HasPrefix(a.Event.Message, "312 new announcements on ")) {
+			t.Errorf("%s: %s %q", a.Target, a.Event.Type, a.Event.Message)
+		}
+	}
+	if res := MustApply(t, s, page, opt); res.Alerts != 0 || len(res.Changes) != 0 {
+		t.Errorf("re-apply: %d alerts, %d changes", res.Alerts, len(res.Changes))
 	}
 }

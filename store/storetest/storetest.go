@@ -49,6 +49,7 @@ func Run(t *testing.T, f Factory) {
 		{"ApplySuspectAndTruncatedPages", testApplySuspectAndTruncatedPages},
 		{"ApplyDryRun", testApplyDryRun},
 		{"ApplyDuplicateIDs", testApplyDuplicateIDs},
+		{"ApplyMaxPerChange", testApplyMaxPerChange},
 		{"DrawsFilter", testDrawsFilter},
 		{"MergeTableAndUpdatesBothOrders", testMergeTableAndUpdatesBothOrders},
 		{"MergeRegionalForeignWorkerDraws", testMergeRegionalForeignWorkerDraws},
