@@ -115,7 +115,11 @@ func TestComputeClassifies(t *testing.T) {
 			[]WriteKind{WriteTouch, WriteTouch, WriteTouch}, nil, nil},
 		{"cut off: nothing removed", func() Page { p := page(drawwatch.PageUpdates, updatesURL, jan11); p.Truncated = true; return p }(),
 			stored(feb6, jan11), 3, map[drawwatch.ChangeType][]string{}, []WriteKind{WriteTouch}, nil, nil},
-		{"unreadable: kept", func() Page { p := page(drawwatch.PageUpdates, updatesURL, jan11); p.Skipped = []string{"february6-0"}; return p }(),
+		{"unreadable: kept", func() Page {
+			p := page(drawwatch.PageUpdates, updatesURL, jan11)
+			p.Skipped = []string{"february6-0"}
+			return p
+		}(),
 			stored(feb6, jan11), 3, map[drawwatch.ChangeType][]string{}, []WriteKind{WriteTouch}, nil, nil},
 		{"empty page of a known URL", page(drawwatch.PageUpdates, updatesURL), stored(feb6), 3, nil, nil, nil, ErrSuspectPage},
 		{"empty new page", page(drawwatch.PageUpdates, updatesURL), nil, 3, map[drawwatch.ChangeType][]string{}, []WriteKind{}, nil, nil},
@@ -187,7 +191,11 @@ func TestDiffTextAndTitle(t *testing.T) {
 			[]drawwatch.FieldChange{{Field: "text", Old: "… interest or applications are being accepted.", New: "… interest or applications are accepted."}}},
 		{"title", func() drawwatch.Announcement { a := base; a.Title = "Entrepreneur Stream closed"; return a }(),
 			[]drawwatch.FieldChange{{Field: "title", Old: "title of february5-0", New: "Entrepreneur Stream closed"}}},
-		{"draw added", func() drawwatch.Announcement { a := base; a.Draws = []drawwatch.Draw{hcp("2024-02-05", "", nil, nil, n(900))}; return a }(),
+		{"draw added", func() drawwatch.Announcement {
+			a := base
+			a.Draws = []drawwatch.Draw{hcp("2024-02-05", "", nil, nil, n(900))}
+			return a
+		}(),
 			[]drawwatch.FieldChange{{Field: "2024-02-05|hcp|", Old: "", New: "900 NOI"}}},
 	}
 	for _, tt := range tests {
