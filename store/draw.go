@@ -72,8 +72,10 @@ func (s *Store) mergedDraws(ctx context.Context, f DrawFilter) ([]StoredDraw, er
 	q := `SELECT ` + drawRowColumns + drawRowFrom + `WHERE 1 = 1`
 	var args []any
 	if f.Program != "" {
-		q += ` AND d.program = ?`
-		args = append(args, strings.ToUpper(f.Program))
+		// A draw written with no program (a hand-made page) is OINP's, as
+		// migration 003 made every draw stored before EE.
+		q += ` AND (d.program = ? OR (d.program = '' AND ? = 'OINP'))`
+		args = append(args, strings.ToUpper(f.Program), strings.ToUpper(f.Program))
 	}
 	if f.Stream != "" {
 		q += ` AND d.stream = ?`

@@ -51,6 +51,7 @@ func Run(t *testing.T, f Factory) {
 		{"ApplyDuplicateIDs", testApplyDuplicateIDs},
 		{"ApplyMaxPerChange", testApplyMaxPerChange},
 		{"DrawsFilter", testDrawsFilter},
+		{"EERounds", testEERounds},
 		{"MergeTableAndUpdatesBothOrders", testMergeTableAndUpdatesBothOrders},
 		{"MergeRegionalForeignWorkerDraws", testMergeRegionalForeignWorkerDraws},
 		{"MergeAmbiguousAndBandMismatch", testMergeAmbiguousAndBandMismatch},
