@@ -14,26 +14,37 @@ func protected(path string) bool {
 	return path == "/" || path == "/calendar.ics" || path == "/feed.atom" || strings.HasPrefix(path, "/api/")
 }
 
+// tokenCookie keeps a browser signed in after it opened the status page
+// with ?token=, so the page's filter form and links keep working.
+const tokenCookie = "drawwatch_token"
+
 // requireToken lets a request to a protected path through only with the
-// configured token, as "Authorization: Bearer TOKEN" or, for calendar and
-// feed apps that cannot send headers, "?token=TOKEN".
+// configured token: "Authorization: Bearer TOKEN"; "?token=TOKEN" for
+// calendar and feed apps that cannot send headers; or the cookie a browser
+// got from a ?token= visit.
 func (s *Server) requireToken(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if s.opts.Token == "" || !protected(r.URL.Path) {
 			next.ServeHTTP(w, r)
 			return
 		}
-		given := r.URL.Query().Get("token")
+		given, fromQuery := r.URL.Query().Get("token"), true
 		if auth, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
-			given = strings.TrimSpace(auth)
+			given, fromQuery = strings.TrimSpace(auth), false
+		} else if c, err := r.Cookie(tokenCookie); err == nil && given == "" {
+			given, fromQuery = c.Value, false
 		}
 		if subtle.ConstantTimeCompare([]byte(given), []byte(s.opts.Token)) == 1 {
 			w.Header().Set("Cache-Control", "private, no-store")
+			if fromQuery && r.URL.Path == "/" {
+				http.SetCookie(w, &http.Cookie{Name: tokenCookie, Value: given, Path: "/", MaxAge: 30 * 24 * 3600,
+					HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
+			}
 			next.ServeHTTP(w, r)
 			return
 		}
 		w.Header().Set("WWW-Authenticate", `Bearer realm="drawwatch"`)
-		msg := "a token is required: send Authorization: Bearer TOKEN, or add ?token=TOKEN to the feed URL ([http] token_file holds it)"
+		msg := "a token is required: send Authorization: Bearer TOKEN, or add ?token=TOKEN to the URL ([http] token_file holds it)"
 		if given != "" {
 			msg = "the token does not match [http] token_file"
 		}

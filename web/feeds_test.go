@@ -313,6 +313,19 @@ func TestTokenProtectsPagesFeedsAndAPI(t *testing.T) {
 	if rec := getWith(t, h, "/api/v1/draws"); !strings.Contains(rec.Body.String(), `"message"`) {
 		t.Errorf("API 401 is not JSON: %s", rec.Body)
 	}
+	// A browser opens the page once with ?token= and keeps a cookie for
+	// the page's own filter links.
+	first := getWith(t, h, "/?token="+feedToken)
+	cookies := first.Result().Cookies()
+	if first.Code != http.StatusOK || len(cookies) != 1 || !cookies[0].HttpOnly || cookies[0].SameSite != http.SameSiteStrictMode {
+		t.Fatalf("status page with ?token=: %d, cookies %+v", first.Code, cookies)
+	}
+	if rec := getWith(t, h, "/?stream=hcp", "Cookie", cookies[0].String()); rec.Code != http.StatusOK {
+		t.Errorf("status page with the cookie: %d", rec.Code)
+	}
+	if rec := getWith(t, h, "/?stream=hcp", "Cookie", tokenCookie+"=guess-0123456789abcdef"); rec.Code != http.StatusUnauthorized {
+		t.Errorf("status page with a wrong cookie: %d", rec.Code)
+	}
 	if rec := getWith(t, h, "/healthz"); rec.Code != http.StatusOK {
 		t.Errorf("/healthz behind the token: %d", rec.Code)
 	}

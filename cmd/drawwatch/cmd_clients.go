@@ -72,7 +72,7 @@ func cmdMatch(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	if len(pos) > 1 || (len(pos) == 1) == (*clientID != "") {
 		return usagef("usage: drawwatch match [--json] DRAW_ID  |  drawwatch match [--json] --client ID\n" +
-			"  DRAW_ID is the announcement id `drawwatch draws` and alerts show")
+			"  DRAW_ID is the ID column of `drawwatch draws` (the announcement id alerts show)")
 	}
 	return withStore(ctx, env, *configPath, false, func(a *app, st *store.Store) error {
 		f, err := a.OpenRoster()
