@@ -6,6 +6,7 @@ package scraper
 // phrasing the extractor does not know still reaches the reader.
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/drawwatch/drawwatch"
@@ -83,6 +84,9 @@ func (a *accounts) uncovered(ref sentenceRef, s string, have map[drawwatch.Strea
 				return true
 			}
 		}
+		if namesUnknownStream(s) {
+			return true
+		}
 	}
 	for _, c := range inlineNOCsAt(s) {
 		if !codes[c.noc.Code] {
@@ -111,4 +115,53 @@ func nocListText(nocs []drawwatch.NOC) string {
 		}
 	}
 	return strings.Join(parts, "; ")
+}
+
+// newsUnparsed is the accounting of an announcement read as news: a
+// sentence that states a band for a stream it names, in an announcement
+// whose issuance the extractor did not recognise, may be a draw missed,
+// and is quoted rather than dropped.
+func newsUnparsed(b *annBuilder) []string {
+	out := []string{}
+	for _, bl := range b.blocks {
+		if bl.role != roleContent || !(strings.Contains(bl.text, "cor") || strings.Contains(bl.text, "CRS")) {
+			continue // spares splitting most paragraphs
+		}
+		for _, s := range splitSentences(bl.text) {
+			if len(bandsIn(s)) > 0 && !statesRule(s) && len(findStreams(s)) > 0 && !reEligibility.MatchString(s) {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+// reEligibility is a band stated as a condition for the future or in
+// general ("must have", "to be eligible"), not as who was invited.
+var reEligibility = regexp.MustCompile(`(?i)\b(?:must|need to|needs to|to be eligible|eligible to|required|minimum requirement|in order to|should|may|can|if you)\b`)
+
+var (
+	// "under the Regional Talent stream": a stream name, capitalized words
+	// before "stream"
+	reStreamName = regexp.MustCompile(`((?:\b[A-Z][\w’'.-]*[:,]?\s+){1,6})streams?\b`)
+	// names that are families of streams, not one stream
+	reStreamFamily = regexp.MustCompile(`(?i)^(?:(?:the|ontario’?s?|oinp|our|this|these|express entry|employer job offer|job offer|graduate|all|both|two|three|general|targeted|[,:\s])+)$`)
+)
+
+// namesUnknownStream reports a stream name in s that is no known stream
+// ("invited under the Regional Talent stream"): a stream the parser cannot
+// make a draw for.
+func namesUnknownStream(s string) bool {
+	if !strings.Contains(s, "stream") {
+		return false
+	}
+	for _, m := range reStreamName.FindAllStringSubmatch(s, -1) {
+		name := strings.TrimSpace(m[1])
+		if len(findStreams(name+" ")) == 0 && !reStreamFamily.MatchString(name) {
+			if _, ok := StreamOf(name); !ok {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -53,6 +53,9 @@ var countForms = []struct {
 	// "Number of invitations issued: 1,063"
 	{regexp.MustCompile(`(?i)\bnumber of (?:invitations|notifications(?: of interest)?|NOIs|ITAs)(?: issued)?:\s*(\d[\d,]*)`),
 		func(s string) bool { return strings.IndexByte(s, ':') >= 0 && containsFold(s, "number of") }},
+	// "we invited 210 candidates", "1,057 candidates were invited"
+	{regexp.MustCompile(`(?i)\binvited (\d[\d,]*) (?:candidates|applicants|people)\b|\b(\d[\d,]*) (?:candidates|applicants|people) (?:were|have been) invited\b`),
+		func(s string) bool { return strings.Contains(s, "invited") }},
 	// "... and 45 invitations"
 	{regexp.MustCompile(`(?i)\band (\d[\d,]*) (?:invitations?|notifications?)\b`),
 		func(s string) bool { return followedBy(s, "and ", func(c byte) bool { return '0' <= c && c <= '9' }) }},
@@ -237,13 +240,16 @@ func sameItemDraws(drawItem []int, ii int) int {
 
 // countOf reads the count of one countMatches match m in s.
 func countOf(s string, m []int) (int, bool) {
+	if len(m) > 4 && m[2] < 0 { // the form's second alternative
+		return parseCount(group(s, m, 2))
+	}
 	return parseCount(group(s, m, 1))
 }
 
 // mayCount is a cheap filter before the count regexps: the words a count
 // sentence has.
 func mayCount(s string) bool {
-	return strings.Contains(s, "issued") || strings.Contains(s, "umber of") || strings.Contains(s, " and ")
+	return strings.Contains(s, "issued") || strings.Contains(s, "umber of") || strings.Contains(s, " and ") || strings.Contains(s, "invited")
 }
 
 // group is submatch i of the match m (a FindStringSubmatchIndex result) in s.

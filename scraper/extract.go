@@ -55,12 +55,12 @@ func extractDraws(b *annBuilder, text string, year int, sourceURL string) extrac
 	// Text holds the title and every sentence, and each sentence that
 	// reports an issuance holds "ssu" or "draw" (see issued): without
 	// them, only a title ending "invited" reports one. Most news stops here.
-	if !strings.Contains(text, "ssu") && !strings.Contains(text, "draw") && !strings.HasSuffix(strings.ToLower(b.title), " invited") {
-		return extraction{}
+	if !strings.Contains(text, "ssu") && !strings.Contains(text, "draw") && !strings.Contains(text, "nvited") && !strings.Contains(text, "sent") {
+		return extraction{unparsed: newsUnparsed(b)}
 	}
 	items := announcementItems(b)
 	if !reportsIssuance(b.title, items) {
-		return extraction{}
+		return extraction{unparsed: newsUnparsed(b)}
 	}
 	x := &drawExtractor{b: b, year: year, sourceURL: sourceURL, items: items, dates: map[int]string{},
 		parent: -1, split: map[int]bool{}, acct: newAccounts(items)}
@@ -93,7 +93,8 @@ func extractDraws(b *annBuilder, text string, year int, sourceURL string) extrac
 	}
 	x.draws, x.origin = dropRepeats(x.draws, x.origin)
 	if len(x.draws) == 0 {
-		return extraction{}
+		// an issuance the extractor made no draw of: what it says is unread
+		return extraction{unparsed: x.acct.unparsed(nil)}
 	}
 	total := assignCounts(x.draws, x.origin, items)
 	x.finish(text)

@@ -20,6 +20,9 @@ var (
 		regexp.MustCompile(`(?i)\b(?:invitations?|notifications?|NOIs?|ITAs?)\b(?: to apply| of interest)?(?: \([A-Z]+\))?(?: were| was| have been| has been)? issued\b`),
 		regexp.MustCompile(`(?i)\bissued\b[^.]{0,40}\b(?:draws?)\b`),
 	}
+	// the program inviting in other words: "we invited 412 candidates",
+	// "the OINP sent invitations", "1,057 candidates were invited"
+	reInvited = regexp.MustCompile(`(?i)\b(?:we|OINP|the program)\s+(?:has\s+|have\s+)?(?:invited|sent)\b[^.]{0,80}?\b(?:candidates|invitations?|notifications?|applicants|people|NOIs?|ITAs?)\b|\b\d[\d,]*\s+(?:candidates|applicants|people)\b[^.]{0,60}?\b(?:were|have been|was)\s+invited\b`)
 	// sentences that state a rule rather than a draw's band
 	reNotBand = regexp.MustCompile(`(?i)\b(?:maintain|required minimum|will|as long as)\b`)
 	// "Candidates in agriculture-related occupations with a score ..."
@@ -38,13 +41,15 @@ var (
 // issued reports a sentence of issuance; the substring test spares the
 // regexp most sentences.
 func issued(s string) bool {
-	if !strings.Contains(s, "ssu") && !strings.Contains(s, "draw") {
-		return false
-	}
-	for _, re := range reIssued {
-		if re.MatchString(s) {
-			return true
+	if strings.Contains(s, "ssu") || strings.Contains(s, "draw") {
+		for _, re := range reIssued {
+			if re.MatchString(s) {
+				return true
+			}
 		}
+	}
+	if strings.Contains(s, "nvited") || strings.Contains(s, "sent") {
+		return reInvited.MatchString(s)
 	}
 	return false
 }

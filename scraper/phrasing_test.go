@@ -53,6 +53,9 @@ func TestPhrasingPages(t *testing.T) {
 		{"shared-list-one-sentence.html", "may12-2", []drawFacts{
 			{drawwatch.StreamEJOInDemandSkills, "", intp(30), intp(41), nil, []string{"44101", "75101", "94140"}, "2026-05-12"},
 		}, nil},
+		{"shared-list-one-sentence.html", "may12-3", []drawFacts{
+			{drawwatch.StreamMastersGraduate, "", intp(70), nil, intp(210), []string{}, "2026-05-12"},
+		}, intp(210)},
 		{"subheadings-strong-table.html", "june3-0", []drawFacts{
 			{drawwatch.StreamHCP, "Health occupations", intp(412), intp(436), intp(310), []string{"31301", "32101"}, "2026-06-03"},
 			{drawwatch.StreamHCP, "Tech occupations", intp(440), intp(452), intp(145), []string{"21231"}, "2026-06-03"},

@@ -39,6 +39,17 @@ func TestUnparsedSentence(t *testing.T) {
 	if a.InvitationsTotal == nil || *a.InvitationsTotal != 640 {
 		t.Errorf("invitations_total = %v, want 640", deref(a.InvitationsTotal))
 	}
+	// an issuance phrased in words the extractor does not know reads as
+	// news, and its band sentence is quoted, not dropped
+	news := findAnnouncement(t, page, "may20-1")
+	if news.Kind != drawwatch.KindNews || !cmp.Equal(news.Unparsed, []string{"This week Ontario reached out to 300 candidates with a score of 60 and above under the Foreign Worker stream."}) {
+		t.Errorf("may20-1: kind %s, unparsed %q", news.Kind, news.Unparsed)
+	}
+	// a stream drawwatch does not know: no draw, the sentence quoted
+	unknown := findAnnouncement(t, page, "may20-2")
+	if len(unknown.Draws) != 0 || !cmp.Equal(unknown.Unparsed, []string{"On May 20, 2026, we issued 88 invitations to apply to candidates under the Regional Talent stream with a score of 40 and above."}) {
+		t.Errorf("may20-2: %d draws, unparsed %q", len(unknown.Draws), unknown.Unparsed)
+	}
 }
 
 // TestUnparsedRealPages: on the real pages, every announcement the parser
