@@ -35,6 +35,8 @@ func (v *eeValue) UnmarshalJSON(b []byte) error {
 	switch {
 	case bytes.Equal(b, []byte("null")):
 		*v = eeValue{}
+	case len(b) > 1 && b[0] == '"' && bytes.IndexByte(b, '\\') < 0:
+		v.s, v.set = string(b[1:len(b)-1]), true // no escapes: the bytes are the string (the decoder checked them)
 	case len(b) > 0 && b[0] == '"':
 		if err := json.Unmarshal(b, &v.s); err != nil {
 			return err
@@ -87,8 +89,9 @@ func ParseEERounds(data []byte, pageURL string) (*drawwatch.Page, error) {
 	base := eeBase(pageURL)
 	page := &drawwatch.Page{Kind: drawwatch.PageEERounds, URL: pageURL}
 	seen := make(map[string]bool, len(*doc.Rounds))
+	categories := map[string]eeCategory{} // a few dozen names for 435 rounds
 	for i, raw := range *doc.Rounds {
-		r := eeRound{fields: raw, index: i, base: base}
+		r := eeRound{fields: raw, index: i, base: base, categories: categories}
 		a, ok := r.announcement()
 		page.Warnings = append(page.Warnings, r.warnings...)
 		switch {
@@ -156,6 +159,13 @@ type eeRound struct {
 	number   string // "434", "91a"
 	id       string // "round-434"
 	warnings []string
+	// categories caches EECategoryOf by round name for one document.
+	categories map[string]eeCategory
+}
+
+type eeCategory struct {
+	slug  string
+	known bool
 }
 
 var eeRoundNumber = regexp.MustCompile(`^[0-9]+[a-z]?$`)
@@ -199,7 +209,12 @@ func (r *eeRound) announcement() (drawwatch.Announcement, bool) {
 	}
 
 	d.StreamName = r.text("drawName")
-	slug, known := drawwatch.EECategoryOf(d.StreamName)
+	c, cached := r.categories[d.StreamName]
+	if !cached {
+		c.slug, c.known = drawwatch.EECategoryOf(d.StreamName)
+		r.categories[d.StreamName] = c
+	}
+	slug, known := c.slug, c.known
 	d.Category = slug
 	if !known {
 		r.warn("round name %q is not in drawwatch's Express Entry categories; read as category %q (add it to drawwatch.EECategories)", d.StreamName, slug)
@@ -340,12 +355,12 @@ func (r *eeRound) distribution() *drawwatch.PoolDistribution {
 // link is the round's own page on canada.ca, from the anchor in drawNumberURL.
 func (r *eeRound) link() string {
 	for _, key := range []string{"drawNumberURL", "mitext", "DrawText1"} {
-		m := hrefRe.FindStringSubmatch(r.fields[key].s)
-		if m == nil {
+		href, ok := hrefOf(r.fields[key].s)
+		if !ok {
 			continue
 		}
 		// AEM's internal prefix; the public path starts at /en/.
-		href := strings.Replace(m[1], "/content/canadasite/", "/", 1)
+		href = strings.Replace(href, "/content/canadasite/", "/", 1)
 		u, err := url.Parse(strings.TrimSpace(href))
 		if err != nil {
 			continue
@@ -355,7 +370,23 @@ func (r *eeRound) link() string {
 	return ""
 }
 
-var hrefRe = regexp.MustCompile(`(?i)href\s*=\s*['"]([^'"]+)['"]`)
+// hrefOf is the first href of an anchor ("<a href='/en/...'>434</a>").
+func hrefOf(html string) (string, bool) {
+	i := strings.Index(strings.ToLower(html), "href")
+	if i < 0 {
+		return "", false
+	}
+	rest := strings.TrimLeft(html[i+len("href"):], " \t")
+	if rest, ok := strings.CutPrefix(rest, "="); ok {
+		rest = strings.TrimLeft(rest, " \t")
+		if len(rest) > 0 && (rest[0] == '\'' || rest[0] == '"') {
+			if end := strings.IndexByte(rest[1:], rest[0]); end > 0 {
+				return rest[1 : 1+end], true
+			}
+		}
+	}
+	return "", false
+}
 
 // splitPrograms splits "Federal Skilled Worker Program, Canadian Experience
 // Class and Federal Skilled Trades Program" into its programs.

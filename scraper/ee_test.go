@@ -298,3 +298,18 @@ func atoiCommas(t *testing.T, s string) int {
 	}
 	return n
 }
+
+func TestHrefOf(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{`<a href='/en/x.html?q=434'>434</a>`, "/en/x.html?q=434"},
+		{`<a class="c" HREF = "/en/y.html">y</a>`, "/en/y.html"},
+		{`<a href=/en/z.html>z</a>`, ""},
+		{`434`, ""},
+		{`<a href='>`, ""},
+	}
+	for _, tt := range tests {
+		if got, ok := hrefOf(tt.in); got != tt.want || ok != (tt.want != "") {
+			t.Errorf("hrefOf(%q) = %q, %v; want %q", tt.in, got, ok, tt.want)
+		}
+	}
+}
