@@ -62,11 +62,13 @@ var drawFields = []struct {
 // Diff lists what changed from old to cur: announcement-level
 // fields, then draw fields prefixed by draw key, draws added ("" -> summary)
 // and removed (summary -> ""). When the text changed but nothing else did
-// (a typo fix), it is one "text" change showing the edited passage.
+// (a typo fix), it is one "text" change showing the edited passage. Values
+// that differ only by mojibake (the page re-served in another encoding) are
+// not changes.
 func Diff(old, cur drawwatch.Announcement) []drawwatch.FieldChange {
 	var out []drawwatch.FieldChange
 	add := func(field, o, n string) {
-		if o != n {
+		if !drawwatch.EqualIgnoringMojibake(o, n) {
 			out = append(out, drawwatch.FieldChange{Field: field, Old: o, New: n})
 		}
 	}
@@ -99,7 +101,7 @@ func Diff(old, cur drawwatch.Announcement) []drawwatch.FieldChange {
 			add(oldKeys[i], summary(d), "")
 		}
 	}
-	if len(out) == 0 && old.Text != cur.Text {
+	if len(out) == 0 && !drawwatch.EqualIgnoringMojibake(old.Text, cur.Text) {
 		o, n := excerpt(old.Text, cur.Text)
 		out = append(out, drawwatch.FieldChange{Field: "text", Old: o, New: n})
 	}
@@ -121,14 +123,14 @@ func nocDiff(old, cur []drawwatch.NOC) (removed, added string) {
 	for _, n := range old {
 		if t, ok := curTitle[n.Code]; !ok {
 			rm = append(rm, n.Code)
-		} else if t != n.Title {
+		} else if !drawwatch.EqualIgnoringMojibake(t, n.Title) {
 			rm = append(rm, n.Code+" "+n.Title)
 		}
 	}
 	for _, n := range cur {
 		if t, ok := oldTitle[n.Code]; !ok {
 			ad = append(ad, n.Code)
-		} else if t != n.Title {
+		} else if !drawwatch.EqualIgnoringMojibake(t, n.Title) {
 			ad = append(ad, n.Code+" "+n.Title)
 		}
 	}

@@ -156,6 +156,13 @@ func (d *decision) classify() error {
 			if old.Current == nil {
 				return fmt.Errorf("decide %s: the stored version of %s was not loaded", d.page.URL, a.ID)
 			}
+			if old.RemovedAt.IsZero() && old.Current.Text != a.Text && drawwatch.EqualIgnoringMojibake(old.Current.Text, a.Text) &&
+				drawwatch.EqualIgnoringMojibake(old.Current.Title, a.Title) {
+				// Same text read through another charset: field differences
+				// are the parser's reading of the damaged text, not edits.
+				d.mojibakeOnly(old, i)
+				continue
+			}
 			fields := Diff(*old.Current, a)
 			if !old.RemovedAt.IsZero() {
 				fields = append(fields, drawwatch.FieldChange{Field: "removed", Old: old.RemovedAt.UTC().Format(time.RFC3339)})
@@ -169,6 +176,20 @@ func (d *decision) classify() error {
 		}
 	}
 	return nil
+}
+
+// mojibakeOnly handles announcement i whose text differs from the stored
+// version only by a character-set mix-up: not a change and no alert. A
+// garbled fetch leaves the stored copy alone; a clean fetch over a garbled
+// stored copy repairs it silently.
+func (d *decision) mojibakeOnly(old StoredAnnouncement, i int) {
+	a := d.page.Announcements[i]
+	if drawwatch.HasMojibake(a.Title) || drawwatch.HasMojibake(a.Text) {
+		d.plan.Writes = append(d.plan.Writes, Write{Kind: WriteTouch, Row: old.Row})
+		return
+	}
+	d.plan.Writes = append(d.plan.Writes, Write{Kind: WriteUpdate, Row: old.Row, Announcement: &d.page.Announcements[i]})
+	d.added = append(d.added, d.g.setDraws(d.page, old.Row, a)...)
 }
 
 // removeAbsent marks removed the announcements gone from the page.

@@ -90,3 +90,93 @@ func TestMetaCharsetPageIsUnchanged(t *testing.T) {
 	t.Logf("real 2024 updates page: %d announcements, %d alerts from UTF-8; windows-1252 + <meta>: %d changes, %d alerts",
 		first.Announcements, first.Alerts, len(second.Changes), second.Alerts)
 }
+
+// TestMojibakeOnlyChangeIsUnchanged: servers that lie about the charset
+// garble the real page one way or the other. Against the same page stored
+// clean (or stored garbled, then served clean) that is no change and no
+// alert; a garbled fetch never overwrites a clean copy, a clean fetch
+// repairs a garbled one.
+func TestMojibakeOnlyChangeIsUnchanged(t *testing.T) {
+	dec := readPage(t, "captured/2024-updates.2025-12.html")
+	clean := serving{body: dec, contentType: "text/html; charset=utf-8"}
+	tests := []struct {
+		name        string
+		first, then serving
+		wantClean   bool // the stored text after the second run
+	}{
+		// windows-1252 bytes under a UTF-8 header: each ’ – “ lost to U+FFFD.
+		{"stored garbled (U+FFFD), then served clean", serving{toWindows1252(t, dec), "text/html; charset=utf-8"}, clean, true},
+		{"stored clean, then served with U+FFFD", clean, serving{toWindows1252(t, dec), "text/html; charset=utf-8"}, true},
+		// UTF-8 bytes under a windows-1252 header: ’ read as â€™.
+		{"stored clean, then served as â€™", clean, serving{dec, "text/html; charset=windows-1252"}, true},
+		{"stored as â€™, then served clean", serving{dec, "text/html; charset=windows-1252"}, clean, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t)
+			cur := tt.first
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", cur.contentType)
+				w.Write(cur.body)
+			}))
+			defer srv.Close()
+			h.runner.Sources[0].URL = srv.URL + updatesPath
+			h.runner.BacklogDays = 100000
+			if first := h.run(t); first.Err != nil || first.New < 40 {
+				t.Fatalf("first run: %+v", first)
+			}
+			queued, _ := h.store.PendingCount(context.Background())
+			cur = tt.then
+			second := h.run(t)
+			if second.Err != nil {
+				t.Fatal(second.Err)
+			}
+			for _, c := range second.Changes {
+				t.Errorf("%s %s after a charset mix-up only: %+v", c.Type, c.Announcement.ID, c.Fields)
+			}
+			if n, _ := h.store.PendingCount(context.Background()); second.Alerts != 0 || n != queued {
+				t.Errorf("second run queued %d alerts (outbox %d, was %d), want none", second.Alerts, n, queued)
+			}
+			hist, err := h.store.History(context.Background(), "February6-0")
+			if err != nil || len(hist) == 0 {
+				t.Fatalf("history: %v", err)
+			}
+			last := hist[len(hist)-1].Announcement.Text
+			if got := !strings.ContainsRune(last, utf8.RuneError) && !strings.Contains(last, "â€"); got != tt.wantClean {
+				t.Errorf("stored text clean = %v, want %v: %.160q", got, tt.wantClean, last)
+			}
+		})
+	}
+}
+
+type serving struct {
+	body        []byte
+	contentType string
+}
+
+// TestRealEditThroughMojibakeStillAlerts: the edited capture (a count, a CRS
+// bound, a NOC removed) served garbled still reports its announcements as
+// changed: tolerance for mojibake never hides an edit.
+func TestRealEditThroughMojibakeStillAlerts(t *testing.T) {
+	h := newHarness(t)
+	dec := readPage(t, "captured/2024-updates.2025-12.html")
+	cur := serving{dec, "text/html; charset=utf-8"}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", cur.contentType)
+		w.Write(cur.body)
+	}))
+	defer srv.Close()
+	h.runner.Sources[0].URL = srv.URL + updatesPath
+	if r := h.run(t); r.Err != nil {
+		t.Fatal(r.Err)
+	}
+	cur = serving{editCapture(t, dec), "text/html; charset=windows-1252"} // UTF-8 bytes read as windows-1252
+	second := h.run(t)
+	changed := map[string]bool{}
+	for _, c := range second.Changes {
+		changed[c.Announcement.ID] = true
+	}
+	if !changed["february6-0"] || len(changed) != 2 {
+		t.Errorf("changed announcements %v, want the two edited ones (february6-0 and the one with 106 → 116)", changed)
+	}
+}
