@@ -56,8 +56,17 @@ func (s *Server) eeSection(ctx context.Context, problem func(string, error)) eeS
 	return sec
 }
 
+// eeKindName names a round's kind: drawwatch's name for a known category,
+// IRCC's own words for one drawwatch does not know yet.
+func eeKindName(d drawwatch.Draw) string {
+	if !drawwatch.IsEECategory(d.Category) && d.StreamName != "" {
+		return d.StreamName
+	}
+	return drawwatch.EECategoryName(d.Category)
+}
+
 func eeRowOf(d store.StoredDraw) eeRow {
-	r := eeRow{Round: d.Round, Date: d.Date, Category: drawwatch.EECategoryName(d.Category), CategorySlug: d.Category,
+	r := eeRow{Round: d.Round, Date: d.Date, Category: eeKindName(d.Draw), CategorySlug: d.Category,
 		URL: d.SourceURL, Removed: d.Removed, Invitations: "—", CutOff: "—", TieBreak: "—"}
 	if d.Invitations != nil {
 		r.Invitations = eeThousands(*d.Invitations)
@@ -76,6 +85,7 @@ func eeRowOf(d store.StoredDraw) eeRow {
 func eeCharts(draws []store.StoredDraw) []chart {
 	type series struct {
 		slug   string
+		name   string
 		latest string
 		byDay  map[string]*bandPoint
 	}
@@ -90,7 +100,7 @@ func eeCharts(draws []store.StoredDraw) []chart {
 		}
 		s := bySlug[d.Category]
 		if s == nil {
-			s = &series{slug: d.Category, byDay: map[string]*bandPoint{}}
+			s = &series{slug: d.Category, name: eeKindName(d.Draw), byDay: map[string]*bandPoint{}}
 			bySlug[d.Category] = s
 		}
 		s.latest = max(s.latest, d.Date)
@@ -125,7 +135,7 @@ func eeCharts(draws []store.StoredDraw) []chart {
 		}
 		sort.Slice(pts, func(a, b int) bool { return pts[a].day.Before(pts[b].day) })
 		c := layoutChart(pts)
-		c.Title, c.Stream, c.ScoreKind = drawwatch.EECategoryName(s.slug)+" (CRS cut-off)", "ee-"+s.slug, drawwatch.ScoreCRS
+		c.Title, c.Stream, c.ScoreKind = s.name+" (CRS cut-off)", "ee-"+s.slug, drawwatch.ScoreCRS
 		c.Color = chartPalette[i%len(chartPalette)]
 		charts = append(charts, c)
 	}

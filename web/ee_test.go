@@ -2,12 +2,14 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
 
+	"github.com/drawwatch/drawwatch"
 	"github.com/drawwatch/drawwatch/scraper"
 	"github.com/drawwatch/drawwatch/store"
 )
@@ -102,5 +104,45 @@ func TestStatusWithoutEERounds(t *testing.T) {
 	rec := get(t, newTestServer(t, newTestStore(t), testNow, true).Handler(), "GET", "/")
 	if strings.Contains(rec.Body.String(), `id="express-entry"`) {
 		t.Error("EE section shown with no rounds stored")
+	}
+}
+
+// withEERounds adds hand-made Express Entry rounds to st (four transport
+// rounds, one with a long unknown round name), for pages that must hold
+// the EE section, like the phone layout test.
+func withEERounds(t *testing.T, st *store.Store) *store.Store {
+	t.Helper()
+	page := &drawwatch.Page{Kind: drawwatch.PageEERounds, URL: eeURL}
+	for i, name := range []string{"Transport occupations (Version 1)", "Transport occupations (Version 1)", "Transport Occupations, 2026-Version 2",
+		"Highly specialised occupations in the aerospace, shipbuilding and defence manufacturing sectors (Version 1)"} {
+		n := fmt.Sprint(430 + i)
+		crs, size := 450+i*7, 1000*(i+1)
+		slug, _ := drawwatch.EECategoryOf(name)
+		d := drawwatch.Draw{Program: drawwatch.ProgramEE, Round: n, StreamName: name, Category: slug, Date: fmt.Sprintf("2026-0%d-15", i+4),
+			Invitation: "ITA", ScoreKind: "CRS", ScoreMin: &crs, Invitations: &size, TieBreak: "2026-03-18T23:32:40Z",
+			SourceURL: "https://www.canada.ca/en/immigration-refugees-citizenship/corporate/mandate/policies-operational-instructions-agreements/ministerial-instructions/express-entry-rounds/invitations.html?q=" + n}
+		a := drawwatch.Announcement{ID: "round-" + n, Posted: d.Date, Title: "Express Entry #" + n, Kind: drawwatch.KindDraw, Text: n + name, Draws: []drawwatch.Draw{d}}
+		page.Announcements = append(page.Announcements, a)
+	}
+	if _, err := st.Apply(context.Background(), page, store.ApplyOptions{Source: "ee-rounds", Now: testNow}); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+func TestStatusEESectionHandMade(t *testing.T) {
+	rec := get(t, newTestServer(t, withEERounds(t, newTestStore(t)), testNow, true).Handler(), "GET", "/")
+	doc, err := goquery.NewDocumentFromReader(rec.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := doc.Find("#ee-table tbody tr").Length(); n != 4 {
+		t.Errorf("%d EE rows, want 4", n)
+	}
+	if n := doc.Find(`#express-entry figure.chart[data-stream="ee-transport"] g.pt`).Length(); n != 3 {
+		t.Errorf("transport chart has %d points, want 3", n)
+	}
+	if first := strings.Join(strings.Fields(doc.Find("#ee-table tbody tr").First().Text()), " "); !strings.HasPrefix(first, "#433 2026-07-15 Highly specialised occupations in the aerospace") {
+		t.Errorf("newest round row: %q", first)
 	}
 }
