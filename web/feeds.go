@@ -51,6 +51,7 @@ func (s *Server) calendar(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	cal := ics.NewCalendarFor("drawwatch")
+	cal.SetProductId("-//drawwatch//OINP deadlines//EN")
 	cal.SetMethod(ics.MethodPublish)
 	cal.SetXWRCalName("drawwatch: OINP deadlines")
 	cal.SetRefreshInterval("PT1H")
@@ -73,7 +74,7 @@ func (s *Server) calendar(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
 	w.Header().Set("Content-Disposition", `inline; filename="drawwatch.ics"`)
-	if err := cal.SerializeTo(w); err != nil {
+	if err := cal.SerializeTo(w, ics.WithNewLine("\r\n")); err != nil { // RFC 5545 lines end in CRLF
 		logWrite(r, err)
 	}
 }

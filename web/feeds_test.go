@@ -101,6 +101,14 @@ type icsEvent struct {
 // exactly one UID and DTSTAMP.
 func parseICS(t *testing.T, body []byte) map[string]icsEvent {
 	t.Helper()
+	for i, l := range bytes.SplitAfter(body, []byte("\n")) {
+		if len(l) == 0 {
+			continue
+		}
+		if !bytes.HasSuffix(l, []byte("\r\n")) || len(l) > 75+2 {
+			t.Fatalf("line %d is not a folded CRLF line of at most 75 octets: %q", i+1, l)
+		}
+	}
 	cal, err := goical.NewDecoder(bytes.NewReader(body)).Decode()
 	if err != nil {
 		t.Fatalf("decode calendar: %v\n%s", err, body)
