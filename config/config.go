@@ -58,10 +58,16 @@ type Config struct {
 	File string `toml:"-"`
 }
 
-// Store configures the SQLite database.
+// Store configures the database: SQLite at path (the default), or
+// PostgreSQL when url is set.
 type Store struct {
-	Path        string `toml:"path"`
-	BacklogDays int    `toml:"backlog_days"`
+	Path string `toml:"path"`
+	// URL, when set, selects PostgreSQL ("postgres://user@host:5432/db?sslmode=verify-full").
+	// Its password comes from PasswordFile, or from ${VAR} in the URL.
+	URL          string `toml:"url"`
+	PasswordFile string `toml:"password_file"`
+	Password     string `toml:"-"` // read from PasswordFile; never printed
+	BacklogDays  int    `toml:"backlog_days"`
 	// LeaseTTL is how long a writer's lease outlives its last heartbeat
 	// before another run may take it over (a holder on this host whose
 	// process is gone is taken over at once).
@@ -337,6 +343,8 @@ type stringField struct {
 func (c *Config) stringFields() []stringField {
 	f := []stringField{
 		{"store.path", &c.Store.Path},
+		{"store.url", &c.Store.URL},
+		{"store.password_file", &c.Store.PasswordFile},
 		{"fetch.user_agent", &c.Fetch.UserAgent},
 		{"schedule.cron", &c.Schedule.Cron},
 		{"http.listen", &c.HTTP.Listen},
@@ -464,6 +472,7 @@ func (c *Config) resolveRelative(dir string) {
 		}
 	}
 	rel(&c.Store.Path)
+	rel(&c.Store.PasswordFile)
 	rel(&c.HTTP.TokenFile)
 	rel(&c.Clients.Roster)
 	for i := range c.Slack {
@@ -505,6 +514,9 @@ func (c *Config) readSecretFiles() error {
 			return err
 		}
 	}
+	if err := read("store.password_file", c.Store.PasswordFile, &c.Store.Password); err != nil {
+		return err
+	}
 	if err := read("http.token_file", c.HTTP.TokenFile, &c.HTTP.Token); err != nil {
 		return err
 	}
@@ -524,6 +536,12 @@ func (c *Config) Validate() error {
 
 	if c.Store.BacklogDays < 0 {
 		bad("store.backlog_days: must be 0 or more, got %d", c.Store.BacklogDays)
+	}
+	if u := c.Store.URL; u != "" && !strings.HasPrefix(u, "postgres://") && !strings.HasPrefix(u, "postgresql://") {
+		bad("store.url: must be a PostgreSQL URL (postgres://user@host:5432/drawwatch?sslmode=verify-full); leave it out for SQLite at store.path")
+	}
+	if c.Store.PasswordFile != "" && c.Store.URL == "" {
+		bad("store.password_file: only used with store.url (PostgreSQL)")
 	}
 	if c.Store.LeaseTTL.Duration < time.Second {
 		bad("store.lease_ttl: must be at least 1s (heartbeats go every quarter of it), got %s", c.Store.LeaseTTL.Duration)

@@ -32,6 +32,8 @@ type lease struct {
 
 	lost    chan struct{} // closed once, when the lease is known lost
 	lostErr error
+
+	conn *sql.Conn // PostgreSQL: the session holding the advisory lock
 }
 
 // lockRow is the stored lease.
@@ -46,10 +48,16 @@ func (r lockRow) describe() string {
 	return fmt.Sprintf("%q (pid %d on %s)", r.owner, r.pid, r.host)
 }
 
-func readLockRow(ctx context.Context, x execer) (lockRow, error) {
+// readLockRow reads the lease row; forShare (PostgreSQL only) holds it
+// against a takeover until the transaction ends.
+func readLockRow(ctx context.Context, x execer, forShare bool) (lockRow, error) {
 	var r lockRow
+	lock := ""
+	if forShare {
+		lock = " FOR SHARE"
+	}
 	err := x.QueryRowContext(ctx, `SELECT owner, token, pid, host, process, acquired_at, heartbeat, generation
-		FROM run_lock WHERE name = 'writer'`).
+		FROM run_lock WHERE name = 'writer'`+lock).
 		Scan(&r.owner, &r.token, &r.pid, &r.host, &r.process, &r.acquired, &r.heartbeat, &r.generation)
 	if errors.Is(err, sql.ErrNoRows) {
 		return lockRow{}, nil
@@ -65,6 +73,9 @@ func readLockRow(ctx context.Context, x execer) (lockRow, error) {
 // Every takeover raises the generation; writes by an older generation fail
 // with ErrLeaseLost. The returned unlock releases the lease.
 func (s *Store) TryLock(ctx context.Context, owner string, ttl time.Duration) (unlock func(context.Context) error, err error) {
+	if s.pg != nil {
+		return s.tryLockPG(ctx, owner, ttl)
+	}
 	token, err := newToken()
 	if err != nil {
 		return nil, fmt.Errorf("lock store %s: %w", s.path, err)
@@ -78,7 +89,7 @@ func (s *Store) TryLock(ctx context.Context, owner string, ttl time.Duration) (u
 		return nil, s.wrap("lock store", err)
 	}
 	defer tx.Rollback()
-	cur, err := readLockRow(ctx, tx)
+	cur, err := readLockRow(ctx, tx, false)
 	if err != nil {
 		return nil, s.wrap("lock store", err)
 	}
@@ -136,6 +147,9 @@ func (s *Store) Heartbeat(ctx context.Context, owner string) error {
 	}
 	if err := s.leaseErr(l); err != nil {
 		return err
+	}
+	if s.pg != nil {
+		return s.heartbeatPG(ctx, l)
 	}
 	start := s.now()
 	res, err := s.db.ExecContext(ctx, `UPDATE run_lock SET heartbeat = ? WHERE name = 'writer' AND token = ?`, toNanos(start), l.token)
@@ -217,7 +231,7 @@ func (s *Store) checkLease(ctx context.Context, x execer) error {
 	if err := s.leaseErr(l); err != nil {
 		return err
 	}
-	cur, err := readLockRow(ctx, x)
+	cur, err := readLockRow(ctx, x, s.pg != nil)
 	if err != nil {
 		return s.wrap("check store lease", err)
 	}
@@ -280,6 +294,9 @@ func (s *Store) fencedExec(ctx context.Context, what, query string, args ...any)
 // lease was not confirmed for half its TTL (the process was paused, say)
 // it first confirms it with a heartbeat, so a stale holder never sends.
 func (s *Store) ClaimAlert(ctx context.Context, id int64) (claimed bool, held func() error, err error) {
+	if s.pg != nil {
+		return s.claimAlertPG(ctx, id)
+	}
 	what := fmt.Sprintf("claim alert %d", id)
 	l := s.currentLease()
 	start := s.now()

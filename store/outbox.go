@@ -145,8 +145,9 @@ func (s *Store) DueAlertsFor(ctx context.Context, target string, now time.Time, 
 		limit = noLimit
 	}
 	return s.queryAlerts(ctx, "list due alerts for "+target,
-		`WHERE o.status = 'pending' AND o.target = ? AND o.next_try <= ? ORDER BY o.created_at, o.id LIMIT ?`,
-		target, toNanos(now), limit)
+		`WHERE o.status = 'pending' AND o.target = ? AND o.next_try <= ? AND (o.claimed_by = '' OR o.claim_until < ?)
+			ORDER BY o.created_at, o.id LIMIT ?`,
+		target, toNanos(now), toNanos(now), limit)
 }
 
 // NextDueFor is when target's earliest pending alert is due; false when
@@ -193,14 +194,17 @@ func (s *Store) updateAlert(ctx context.Context, what string, id int64, query st
 // and it may do so even after losing the lease: the message is out, and
 // recording that keeps the next holder from sending it again.
 func (s *Store) MarkSent(ctx context.Context, id int64, ref string, at time.Time) error {
-	gen := s.claimGen()
+	cond, cargs := s.claimCond()
 	res, err := s.db.ExecContext(ctx, `UPDATE outbox SET status = 'sent', ref = ?, sent_at = ?, attempts = attempts + 1, last_error = ''
-		WHERE id = ? AND (? = 0 OR claimed_gen = ?)`, ref, toNanos(at), id, gen, gen)
+		WHERE id = ? AND `+cond, append([]any{ref, toNanos(at), id}, cargs...)...)
 	if err != nil {
 		return s.wrap(fmt.Sprintf("mark sent alert %d", id), err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return s.markSentRefused(ctx, id, gen)
+		if s.pg != nil {
+			return fmt.Errorf("mark sent alert %d: %w: another replica holds its claim now (this one was too slow): it may be sent again", id, ErrClaimExpired)
+		}
+		return s.markSentRefused(ctx, id, s.claimGen())
 	}
 	return nil
 }
@@ -224,16 +228,18 @@ func (s *Store) markSentRefused(ctx context.Context, id, gen int64) error {
 
 // MarkRetry records a failed attempt of alert id and when to try again.
 func (s *Store) MarkRetry(ctx context.Context, id int64, errMsg string, next time.Time) error {
+	cond, cargs := s.claimCond()
 	return s.updateAlert(ctx, "mark retry", id,
-		`UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_try = ? WHERE id = ? AND status = 'pending'
-			AND (? = 0 OR claimed_gen = ?)`, errMsg, toNanos(next), id, s.claimGen(), s.claimGen())
+		`UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_try = ?, claimed_by = '', claim_until = 0
+			WHERE id = ? AND status = 'pending' AND `+cond, append([]any{errMsg, toNanos(next), id}, cargs...)...)
 }
 
 // MarkDead gives up on alert id after a permanent error or too many attempts.
 func (s *Store) MarkDead(ctx context.Context, id int64, errMsg string) error {
+	cond, cargs := s.claimCond()
 	return s.updateAlert(ctx, "mark dead", id,
-		`UPDATE outbox SET status = 'dead', attempts = attempts + 1, last_error = ? WHERE id = ? AND status = 'pending'
-			AND (? = 0 OR claimed_gen = ?)`, errMsg, id, s.claimGen(), s.claimGen())
+		`UPDATE outbox SET status = 'dead', attempts = attempts + 1, last_error = ? WHERE id = ? AND status = 'pending' AND `+cond,
+		append([]any{errMsg, id}, cargs...)...)
 }
 
 // Requeue makes a dead or pending alert due now with a fresh attempt count.

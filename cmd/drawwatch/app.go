@@ -40,6 +40,12 @@ func withStore(ctx context.Context, env *cliEnv, configPath string, write bool, 
 	if write {
 		open = func(ctx context.Context, path string) (*store.Store, error) { return store.Open(ctx, path) }
 	}
+	if u := a.Config.Store.URL; u != "" {
+		// PostgreSQL: read commands need no separate mode, they only read.
+		open = func(ctx context.Context, _ string) (*store.Store, error) {
+			return store.OpenPostgres(ctx, u, a.Config.Store.Password)
+		}
+	}
 	st, err := open(ctx, a.Config.Store.Path)
 	if err != nil {
 		return err
