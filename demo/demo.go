@@ -103,8 +103,13 @@ type Options struct {
 // write is refused, never replaced.
 func Run(ctx context.Context, o Options) error {
 	cfgPath := strings.TrimSuffix(o.Store, filepath.Ext(o.Store)) + ".toml"
-	if err := checkOwnFiles(ctx, o.Store, cfgPath); err != nil {
+	if err := checkOwnFiles(o.Store, cfgPath); err != nil {
 		return err
+	}
+	// Claim the pair before creating the store, so that a demo cut short
+	// can be run again.
+	if err := os.WriteFile(cfgPath, []byte(fmt.Sprintf("%s\n[store]\npath = %q\n", configHeader, filepath.Base(o.Store))), 0o644); err != nil {
+		return fmt.Errorf("write the demo's config: %w", err)
 	}
 	site := &Site{}
 	site.Publish(1)
@@ -134,36 +139,22 @@ func Run(ctx context.Context, o Options) error {
 	if err := passes(ctx, o.Out, a, st, site, base); err != nil {
 		return err
 	}
-	if err := os.WriteFile(cfgPath, []byte(fmt.Sprintf("%s\n[store]\npath = %q\n", configHeader, filepath.Base(o.Store))), 0o644); err != nil {
-		return fmt.Errorf("write the demo's config: %w", err)
-	}
 	fmt.Fprintf(o.Out, "\nExplore the demo store:\n  %[1]s draws --config %[2]s --noc '31*'\n  %[1]s history --config %[2]s march12-0\n  %[1]s outbox --config %[2]s --sent\n  %[1]s draws --config %[2]s --program EE\n",
 		o.Invoke, cfgPath)
 	return nil
 }
 
 // checkOwnFiles refuses a store or config the demo did not write: a demo
-// pointed at a real store must not replace it.
-func checkOwnFiles(ctx context.Context, dbPath, cfgPath string) error {
-	if b, err := os.ReadFile(cfgPath); err == nil && !strings.HasPrefix(string(b), configHeader) {
+// pointed at a real store must not replace it. The config the demo writes
+// beside its store, with its header, is what marks the pair as the demo's.
+func checkOwnFiles(dbPath, cfgPath string) error {
+	b, err := os.ReadFile(cfgPath)
+	ours := err == nil && strings.HasPrefix(string(b), configHeader)
+	if err == nil && !ours {
 		return fmt.Errorf("%s exists and was not written by the demo: the demo never replaces it; pass --store with a new file name (the demo writes FILE and FILE's .toml)", cfgPath)
 	}
-	if _, err := os.Stat(dbPath); errors.Is(err, os.ErrNotExist) {
-		return nil
-	}
-	st, err := store.OpenReadOnly(ctx, dbPath)
-	if err != nil {
-		return fmt.Errorf("%s exists and is not a demo store (%v): the demo never replaces it; pass --store with a new file name", dbPath, err)
-	}
-	defer st.Close()
-	draws, err := st.Draws(ctx, store.DrawFilter{IncludeRemoved: true})
-	if err != nil {
-		return fmt.Errorf("%s exists and cannot be read (%v): the demo never replaces it; pass --store with a new file name", dbPath, err)
-	}
-	for _, d := range draws {
-		if !strings.HasPrefix(d.SourceURL, "http://127.0.0.1:") {
-			return fmt.Errorf("%s holds draws from %s, not from the demo's local site: the demo never replaces a real store; pass --store with a new file name", dbPath, d.SourceURL)
-		}
+	if _, err := os.Stat(dbPath); err == nil && !ours {
+		return fmt.Errorf("%s exists and was not created by the demo: the demo never replaces a store; pass --store with a new file name", dbPath)
 	}
 	return nil
 }

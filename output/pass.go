@@ -1,6 +1,7 @@
 package output
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -67,4 +68,37 @@ func changeWord(t drawwatch.ChangeType) string {
 		return "removed"
 	}
 	return string(t)
+}
+
+// FirstPass tells what the first pass of a new store did quietly: it
+// recorded the pages' history, alerting only recent draws.
+func FirstPass(w io.Writer, rep watch.Report, backlogDays int) {
+	anns, alerts := 0, 0
+	for _, s := range rep.Sources {
+		anns += s.Announcements
+		alerts += s.Alerts
+	}
+	if anns == 0 {
+		return
+	}
+	rule := "none of them alerted (store.backlog_days = 0)"
+	if backlogDays > 0 {
+		rule = fmt.Sprintf("%s queued, only for what was posted in the last %d days (store.backlog_days)", plural(alerts, "alert"), backlogDays)
+	}
+	fmt.Fprintf(w, "\nfirst pass of a new store: %s recorded as history, %s; from now on every new or corrected draw is alerted.\n",
+		plural(anns, "announcement"), rule)
+}
+
+// WouldSend renders the alerts a dry run queued, as each target would get
+// them.
+func WouldSend(ctx context.Context, w io.Writer, due []drawwatch.Alert, highlight func(drawwatch.Alert) []string) {
+	if len(due) == 0 {
+		fmt.Fprintln(w, "\nno message would be sent (dry run)")
+		return
+	}
+	fmt.Fprintf(w, "\n%s would be sent (dry run: nothing sent, nothing written):\n", plural(len(due), "message"))
+	c := &Console{W: w, Highlight: highlight}
+	for _, a := range due {
+		c.Send(ctx, a)
+	}
 }

@@ -26,7 +26,7 @@ func cmdDemo(ctx context.Context, env *cliEnv, args []string) error {
 // `go run` builds into a temporary directory and installs nothing.
 func invocation() string {
 	exe := os.Args[0]
-	if strings.Contains(exe, "go-build") || strings.HasPrefix(exe, os.TempDir()) {
+	if strings.Contains(exe, string(os.PathSeparator)+"go-build") {
 		return "go run ./cmd/drawwatch"
 	}
 	return exe // as typed: "drawwatch" from $PATH, or "./drawwatch"

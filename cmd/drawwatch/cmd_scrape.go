@@ -10,6 +10,8 @@ import (
 	"github.com/drawwatch/drawwatch/notify"
 	"github.com/drawwatch/drawwatch/output"
 	"github.com/drawwatch/drawwatch/store"
+	"github.com/drawwatch/drawwatch/watch"
+	"github.com/drawwatch/drawwatch/wiring"
 )
 
 func cmdScrape(ctx context.Context, env *cliEnv, args []string) error {
@@ -23,42 +25,39 @@ func cmdScrape(ctx context.Context, env *cliEnv, args []string) error {
 	if !*once {
 		return usagef("scrape needs --once (one pass); run the daemon with the run command")
 	}
+	if *dryRun {
+		return dryRunOnce(ctx, env, *configPath)
+	}
 	return withStore(ctx, env, *configPath, true, func(a *app, st *store.Store) error {
-		return scrapeOnce(ctx, a, env, st, *dryRun)
+		return scrapeOnce(ctx, a.Interactive(), env, st)
 	})
 }
 
 // scrapeOnce is one full pass: lock, fetch, store, print, deliver.
-func scrapeOnce(ctx context.Context, a *app, env *cliEnv, st *store.Store, dryRun bool) error {
-	if !dryRun {
-		held, release, err := a.LockStore(ctx, st, "scrape --once")
-		if err != nil {
-			return err
-		}
-		defer release()
-		ctx = held
-	}
-	router, err := a.Router()
+func scrapeOnce(ctx context.Context, a *app, env *cliEnv, st *store.Store) error {
+	held, release, err := a.LockStore(ctx, st, "scrape --once")
 	if err != nil {
-		return withCode(exitUsage, err)
-	}
-	if err := a.UseRoster(); err != nil {
 		return err
 	}
-	route := a.ClientRouting(router).Targets
-	rep := a.Runner(st, route, nil).RunOnce(ctx, dryRun)
-	output.Pass(env.stdout, rep, dryRun, route)
+	defer release()
+	ctx = held
+	router, route, err := routing(a)
+	if err != nil {
+		return err
+	}
+	before, _, err := st.Counts(ctx)
+	if err != nil {
+		return err
+	}
+	rep := a.Runner(st, route, nil).RunOnce(ctx, false)
+	output.Pass(env.stdout, rep, false, route)
+	if before == 0 {
+		output.FirstPass(env.stdout, rep, a.Config.Store.BacklogDays)
+	}
 	if lost := daemon.LeaseLost(ctx); lost != nil {
 		return lost
 	}
-
-	var failure error
-	if !rep.OK() {
-		failure = withCode(exitFailed, fmt.Errorf("not every source was read:\n  %s", strings.ReplaceAll(rep.Err().Error(), "\n", "\n  ")))
-	}
-	if dryRun {
-		return failure
-	}
+	failure := passFailure(rep)
 	err = deliverQueued(ctx, a, env, st, router)
 	if dead := deadAlerts(ctx, st); dead != nil {
 		if err != nil {
@@ -74,6 +73,59 @@ func scrapeOnce(ctx context.Context, a *app, env *cliEnv, st *store.Store, dryRu
 		return err
 	}
 	return failure
+}
+
+// dryRunOnce is a real pass on a throwaway copy of the store: it prints
+// what would be recorded and renders every message a target would get,
+// and creates or changes nothing (not even a database file).
+func dryRunOnce(ctx context.Context, env *cliEnv, configPath string) error {
+	a, err := loadApp(env, configPath)
+	if err != nil {
+		return err
+	}
+	a = a.Interactive()
+	st, cleanup, err := wiring.DryRunStore(ctx, a.Config.Store.Path)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	router, route, err := routing(a)
+	if err != nil {
+		return err
+	}
+	before, _, err := st.Counts(ctx)
+	if err != nil {
+		return err
+	}
+	rep := a.Runner(st, route, nil).RunOnce(ctx, false)
+	output.Pass(env.stdout, rep, true, route)
+	if before == 0 {
+		output.FirstPass(env.stdout, rep, a.Config.Store.BacklogDays)
+	}
+	due, err := st.Alerts(ctx, drawwatch.AlertPending)
+	if err != nil {
+		return err
+	}
+	output.WouldSend(ctx, env.stdout, due, router.HighlightFor)
+	return passFailure(rep)
+}
+
+func routing(a *app) (*notify.Router, func(drawwatch.Event) []string, error) {
+	router, err := a.Router()
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := a.UseRoster(); err != nil {
+		return nil, nil, err
+	}
+	return router, a.ClientRouting(router).Targets, nil
+}
+
+func passFailure(rep watch.Report) error {
+	if rep.OK() {
+		return nil
+	}
+	return withCode(exitFailed, fmt.Errorf("not every source was read:\n  %s", strings.ReplaceAll(rep.Err().Error(), "\n", "\n  ")))
 }
 
 // deadAlerts is an error while any alert is dead: a run that leaves alerts
@@ -119,8 +171,7 @@ func deliverQueued(ctx context.Context, a *app, env *cliEnv, st *store.Store, ro
 	}
 	wctx, cancel := context.WithTimeout(ctx, a.Config.Delivery.Wait.Duration)
 	defer cancel()
-	// An alert that dies raises an ops alert through the other ops targets.
-	disp := a.Dispatcher(st, ns, notify.WithDeadAlertOps(router.Targets))
+	disp := a.Dispatcher(st, ns)
 	rep, err := disp.DrainTargets(wctx)
 	left, _ := st.Alerts(ctx, drawwatch.AlertPending)
 	output.Delivery(env.stdout, rep, left)

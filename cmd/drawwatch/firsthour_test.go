@@ -147,3 +147,58 @@ func TestHealthcheckProbesTheConfiguredListenAddress(t *testing.T) {
 		t.Errorf("no listen address: exit %d %q", code, errOut)
 	}
 }
+
+// The demo refuses a store or config it did not create (the user's real
+// ones), and may replace its own.
+func TestDemoNeverTouchesFilesItDidNotCreate(t *testing.T) {
+	dir := t.TempDir()
+	realCfg := writeFile(t, dir, "drawwatch.toml", "[store]\npath = \"drawwatch.db\"\n")
+	realDB := writeFile(t, dir, "drawwatch.db", "a real store")
+	code, _, errOut := runCLI(t, "demo", "--store", realDB)
+	if code == exitOK || !strings.Contains(errOut, realCfg) || !strings.Contains(errOut, "--store") {
+		t.Errorf("demo over a real config: exit %d %q", code, errOut)
+	}
+	os.Remove(realCfg)
+	code, _, errOut = runCLI(t, "demo", "--store", realDB)
+	if code == exitOK || !strings.Contains(errOut, realDB) {
+		t.Errorf("demo over a real store: exit %d %q", code, errOut)
+	}
+	if b, _ := os.ReadFile(realDB); string(b) != "a real store" {
+		t.Error("the demo changed a store it did not create")
+	}
+	if _, err := os.Stat(realCfg); !errors.Is(err, os.ErrNotExist) {
+		t.Error("the demo wrote a config beside a store it did not create")
+	}
+
+	own := filepath.Join(dir, "demo.db")
+	for i := range 2 {
+		if code, out, errOut := runCLI(t, "demo", "--store", own); code != exitOK {
+			t.Fatalf("demo run %d into its own files: exit %d\n%s\n%s", i+1, code, out, errOut)
+		}
+	}
+}
+
+// The hints at the end of the demo name the command the user ran (here
+// `go run`, which installs no drawwatch binary), and each one works.
+func TestDemoHintsWork(t *testing.T) {
+	dir := t.TempDir()
+	_, out, _ := runCLI(t, "demo", "--store", filepath.Join(dir, "demo.db"))
+	hints := 0
+	for _, line := range strings.Split(out, "\n") {
+		cmd, ok := strings.CutPrefix(line, "  go run ./cmd/drawwatch ")
+		if !ok {
+			if strings.HasPrefix(line, "  drawwatch ") {
+				t.Errorf("hint names an uninstalled binary: %q", line)
+			}
+			continue
+		}
+		hints++
+		args := strings.Fields(strings.ReplaceAll(cmd, "'", ""))
+		if code, out, errOut := runCLI(t, args...); code != exitOK || strings.Contains(out, "0 rows") {
+			t.Errorf("hint %q: exit %d\n%s\n%s", line, code, out, errOut)
+		}
+	}
+	if hints < 3 {
+		t.Errorf("%d hints in the demo output:\n%s", hints, out)
+	}
+}
