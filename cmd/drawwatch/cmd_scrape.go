@@ -171,7 +171,8 @@ func deliverQueued(ctx context.Context, a *app, env *cliEnv, st *store.Store, ro
 	}
 	wctx, cancel := context.WithTimeout(ctx, a.Config.Delivery.Wait.Duration)
 	defer cancel()
-	disp := a.Dispatcher(st, ns)
+	// An alert that dies raises an ops alert through the other ops targets.
+	disp := a.Dispatcher(st, ns, notify.WithDeadAlertOps(router.Targets))
 	rep, err := disp.DrainTargets(wctx)
 	left, _ := st.Alerts(ctx, drawwatch.AlertPending)
 	output.Delivery(env.stdout, rep, left)
