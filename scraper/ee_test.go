@@ -313,3 +313,32 @@ func TestHrefOf(t *testing.T) {
 		}
 	}
 }
+
+// TestParseEERoundsUnseenForms: forms the real file does not hold yet —
+// numbers as JSON numbers, padded values, a non-breaking space as the
+// thousands separator, a round name with an en dash and a year, an ISO
+// date missing (drawDateFull used), "Jan. 2, 2027 at 9:05 p.m.", absolute
+// links in double quotes, oldest round first, keys drawwatch does not know.
+func TestParseEERoundsUnseenForms(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "ee", "unseen-forms.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := Parse("", data, "file:///tmp/ee_rounds_123_en.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Announcements) != 2 || len(page.Warnings) != 0 {
+		t.Fatalf("%d rounds, warnings %q", len(page.Announcements), page.Warnings)
+	}
+	one, d := page.Announcements[0].Draws[0], page.Announcements[1].Draws[0]
+	if one.Round != "1" || *one.Invitations != 779 || one.Distribution != nil || one.TieBreak != "" ||
+		one.SourceURL != "https://www.canada.ca/en/immigration-refugees-citizenship/corporate/mandate/policies-operational-instructions-agreements/ministerial-instructions/express-entry-rounds/invitations-1.html" {
+		t.Errorf("round 1: %+v", one)
+	}
+	if d.Round != "436" || d.Date != "2027-01-14" || *d.Invitations != 1250 || *d.ScoreMin != 468 || d.Category != "healthcare" ||
+		d.TieBreak != "2027-01-02T21:05:00Z" || d.Distribution == nil || d.Distribution.AsOf != "2027-01-12" || d.Distribution.Check() != "" ||
+		!strings.HasSuffix(d.SourceURL, "invitations.html?q=436") {
+		t.Errorf("round 436: %+v", d)
+	}
+}
