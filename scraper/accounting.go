@@ -55,7 +55,9 @@ func (a *accounts) unparsed(draws []drawwatch.Draw) []string {
 	for ii, it := range a.items {
 		switch it.kind {
 		case itemNOCs:
-			if !a.lists[ii] {
+			// with no draw at all, a list is not known to be a draw's
+			// (results tables list codes too)
+			if !a.lists[ii] && draws != nil {
 				out = append(out, nocListText(it.nocs))
 			}
 		case itemText:
@@ -87,6 +89,9 @@ func (a *accounts) uncovered(ref sentenceRef, s string, have map[drawwatch.Strea
 		if namesUnknownStream(s) {
 			return true
 		}
+	}
+	if len(have) == 0 {
+		return false // no draw: codes alone do not say one was missed
 	}
 	for _, c := range inlineNOCsAt(s) {
 		if !codes[c.noc.Code] {

@@ -4,6 +4,7 @@ package scraper
 
 import (
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -119,7 +120,8 @@ var (
 		min, max int // submatch of each end; 0: open
 	}{
 		// "379-430", "471 to 480", "between 460 and 468", "ranging from 45 to 60"
-		{regexp.MustCompile(`^` + scoreFiller + `(\d{1,3})\s*(?:-|to|and)\s*(\d{1,3})\b`), 1, 2},
+		// (a capital right after the number: markup that lost its break, "350-448Date")
+		{regexp.MustCompile(`^` + scoreFiller + `(\d{1,3})\s*(?:-|to|and|through)\s*(\d{1,3})(?:\b|[A-Z])`), 1, 2},
 		// "78 and above", "67 or higher", "400 points or more", "78+"
 		{regexp.MustCompile(`(?i)^` + scoreFiller + `(\d{1,3})(?:\s+points)?(?:\s+(?:and|or)\s+(?:above|higher|more|over|greater)\b|\s*\+)`), 1, 0},
 		// "at least 400", "a minimum of 60", "no lower than 45"
@@ -127,8 +129,9 @@ var (
 		// "up to 430", "no higher than 430"
 		{regexp.MustCompile(`(?i)^` + scoreFiller + `(?:up to|at most|a maximum of|no (?:more|higher) than)\s+(\d{1,3})\b`), 0, 1},
 	}
-	// "The minimum score was 118."
-	reMinimumScore = regexp.MustCompile(`(?i)\bminimum\s+(?:\w+\s+){0,2}score\s+(?:was|of|is)\s+(\d{1,3})\b`)
+	// "The minimum score was 118.", "the lowest CRS score was 455", "CRS
+	// cut-off: 455", and "with 400 points or more" with no score word
+	reMinimumScore = regexp.MustCompile(`(?i)\b(?:minimum|lowest|cut-?off)\s+(?:\w+\s+){0,2}(?:score|CRS)\s*(?:was|of|is|:)\s*(\d{1,3})\b|\b(?:score|CRS)\s+cut-?off\s*(?:was|of|is|:)?\s*(\d{1,3})\b|\b(\d{1,3})\s+points?\s+(?:and|or)\s+(?:above|higher|more)\b`)
 )
 
 // bandAt is one band a sentence states: where its score word starts, where
@@ -149,7 +152,7 @@ var reNotAScoreWord = regexp.MustCompile(`(?i)language\s+$|^\s*(?:of\s+)?(?:CLB|
 
 // bandsIn returns every band the normalized sentence s states, in order.
 func bandsIn(s string) []bandAt {
-	if !strings.Contains(s, "cor") && !strings.Contains(s, "CRS") && !strings.Contains(s, "COR") {
+	if !strings.Contains(s, "cor") && !strings.Contains(s, "CRS") && !strings.Contains(s, "COR") && !strings.Contains(s, "oint") {
 		return nil // spares the regexps
 	}
 	var out []bandAt
@@ -184,12 +187,19 @@ func bandsIn(s string) []bandAt {
 		out = append(out, b)
 		from = b.end
 	}
-	if len(out) == 0 {
-		if m := reMinimumScore.FindStringSubmatchIndex(s); m != nil {
-			n, _ := strconv.Atoi(s[m[2]:m[3]])
-			out = append(out, bandAt{start: m[0], end: m[1], lo: &n})
+	// minimums stated in a sentence of their own shape, where no band above overlaps
+	for _, m := range reMinimumScore.FindAllStringSubmatchIndex(s, -1) {
+		if overlaps(out, m[0], m[1]) {
+			continue
+		}
+		for g := 1; g <= 3; g++ {
+			if m[2*g] >= 0 {
+				n, _ := strconv.Atoi(s[m[2*g]:m[2*g+1]])
+				out = append(out, bandAt{start: m[0], end: m[1], lo: &n})
+			}
 		}
 	}
+	sort.Slice(out, func(i, j int) bool { return out[i].start < out[j].start })
 	return out
 }
 
@@ -227,6 +237,15 @@ func bandAfter(s string, tail int, right bool) (bandAt, bool) {
 		best, bestAt = b, first
 	}
 	return best, bestAt >= 0
+}
+
+func overlaps(bands []bandAt, start, end int) bool {
+	for _, b := range bands {
+		if start < b.end && b.start < end {
+			return true
+		}
+	}
+	return false
 }
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
