@@ -280,11 +280,6 @@ func (f *Fetcher) Fetch(ctx context.Context, req FetchRequest) (*FetchResult, er
 		return nil, &FetchError{URL: req.URL, Err: fmt.Errorf("not an absolute http(s) URL; fix the source URL in the config")}
 	}
 
-	// colly fetches robots.txt without a context; the transport hands it
-	// this one so cancelling a run also stops that request.
-	f.tr.setActive(ctx)
-	defer f.tr.setActive(context.Background())
-
 	for attempt := 1; ; attempt++ {
 		res, aerr := f.attempt(ctx, req)
 		if aerr == nil {
@@ -496,7 +491,7 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 }
 
 // attemptKey carries *attemptStats in the request context so the transport
-// can report what it saw; requests without it are colly's robots.txt fetches.
+// can report what it saw; requests without it are the Fetcher's robots.txt fetches.
 type attemptKey struct{}
 
 type attemptStats struct {
@@ -530,47 +525,21 @@ type politeTransport struct {
 	timeout time.Duration
 	maxBody int64
 
-	mu     sync.Mutex
-	last   map[string]time.Time // host -> end of the last request
-	active context.Context      // the running Fetch's context
-}
-
-func (t *politeTransport) setActive(ctx context.Context) {
-	t.mu.Lock()
-	t.active = ctx
-	t.mu.Unlock()
+	mu   sync.Mutex
+	last map[string]time.Time // host -> end of the last page request
 }
 
 func (t *politeTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	st, _ := req.Context().Value(attemptKey{}).(*attemptStats)
 	robots := st == nil
 
-	ctx := req.Context()
-	var stopActive func() bool
-	if robots {
-		t.mu.Lock()
-		active := t.active
-		t.mu.Unlock()
-		if active != nil {
-			var cancel context.CancelFunc
-			ctx, cancel = context.WithCancel(ctx)
-			stop := context.AfterFunc(active, cancel)
-			stopActive = func() bool { cancel(); return stop() }
-		}
-	}
-	done := func() {
-		if stopActive != nil {
-			stopActive()
-		}
-	}
-
+	ctx := req.Context() // robots.txt requests carry the Fetch's context too (checkRobots)
 	host := req.URL.Host
 	// robots.txt neither waits its turn nor starts the host's delay: the
 	// delay spaces page requests, and a run's first page request (right
 	// after robots.txt, when that is fetched at all) goes out at once.
 	if !robots {
 		if err := t.waitTurn(ctx, host); err != nil {
-			done()
 			return nil, err
 		}
 	}
@@ -580,7 +549,6 @@ func (t *politeTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			t.markDone(host)
 		}
 		cancelTimeout()
-		done()
 	}
 
 	out := req.Clone(ctx)
@@ -595,16 +563,7 @@ func (t *politeTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, timeoutCause(ctx, err)
 	}
 	if !robots {
-		// Only the final hop of a redirect chain counts.
-		st.status = resp.StatusCode
-		st.wire, st.decoded = 0, 0
-		// colly converts by the header's charset alone and would leave a
-		// <meta> declaration unread; toUTF8 decodes by BOM, header and
-		// <meta> instead, so colly must not see the charset.
-		st.contentType = resp.Header.Get("Content-Type")
-		if mt, _, err := mime.ParseMediaType(st.contentType); err == nil {
-			resp.Header.Set("Content-Type", mt)
-		}
+		st.noteResponse(resp)
 	}
 
 	if robots && (resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests) {
@@ -640,6 +599,20 @@ func (t *politeTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	resp.Body = &body2{r: &countingReader{r: body, n: decoded}, c: resp.Body, ctx: ctx, finish: finish}
 	return resp, nil
+}
+
+// noteResponse records a page response's status and content type, and
+// resets the byte counts: only the final hop of a redirect chain counts.
+func (st *attemptStats) noteResponse(resp *http.Response) {
+	st.status = resp.StatusCode
+	st.wire, st.decoded = 0, 0
+	// colly converts by the header's charset alone and would leave a
+	// <meta> declaration unread; toUTF8 decodes by BOM, header and
+	// <meta> instead, so colly must not see the charset.
+	st.contentType = resp.Header.Get("Content-Type")
+	if mt, _, err := mime.ParseMediaType(st.contentType); err == nil {
+		resp.Header.Set("Content-Type", mt)
+	}
 }
 
 // waitTurn blocks until the host's last request ended at least delay ago.
