@@ -29,6 +29,11 @@ func (s *Server) feedRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/draws", s.apiDraws)
 	mux.HandleFunc("GET /api/v1/announcements/{id}", s.apiAnnouncement)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/api/v1/draws" || strings.HasPrefix(r.URL.Path, "/api/v1/announcements/") {
+			w.Header().Set("Allow", "GET, HEAD")
+			writeAPIError(w, http.StatusMethodNotAllowed, "the API is read-only: use GET")
+			return
+		}
 		writeAPIError(w, http.StatusNotFound, "no such endpoint: the API serves GET /api/v1/draws and GET /api/v1/announcements/{id}")
 	})
 	mux.HandleFunc("GET /calendar.ics", s.calendar)

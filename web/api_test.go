@@ -164,6 +164,19 @@ func TestAPIErrorsAreJSON(t *testing.T) {
 	}
 }
 
+func TestAPIIsReadOnly(t *testing.T) {
+	h := feedServer(newTestStore(t), "", nil)
+	for _, target := range []string{"/api/v1/draws", "/api/v1/announcements/march1-0"} {
+		rec := get(t, h, http.MethodPost, target)
+		if rec.Code != http.StatusMethodNotAllowed || rec.Header().Get("Allow") != "GET, HEAD" || !strings.Contains(rec.Body.String(), `"message"`) {
+			t.Errorf("POST %s: %d %q %s", target, rec.Code, rec.Header().Get("Allow"), rec.Body)
+		}
+	}
+	if rec := get(t, h, http.MethodHead, "/api/v1/draws"); rec.Code != http.StatusOK {
+		t.Errorf("HEAD: %d", rec.Code)
+	}
+}
+
 func TestAPIAnnouncement(t *testing.T) {
 	st, correct := feedStore(t)
 	correct()
