@@ -189,168 +189,188 @@ func testMergeAmbiguousAndBandMismatch(t *testing.T, f Factory) {
 	}
 }
 
+const (
+	fillKey = "2024-02-06|hcp|health-occupations"
+	noiURL  = "https://www.ontario.ca/page/oinp-express-entry-notifications-interest"
+	feb6Ref = "1707220000.000100" // the Slack ts of the 6 Feb message
+)
+
+func fillRow(id string, count int, lo, hi *int, from, to string) drawwatch.Announcement {
+	text := "2024-02-06 row " + id
+	return drawwatch.Announcement{ID: id, Posted: "2024-02-06", Kind: drawwatch.KindDraw, Text: text, Hash: drawwatch.ContentHash(text),
+		Draws: []drawwatch.Draw{{Program: drawwatch.Program, Stream: drawwatch.StreamHCP, Date: "2024-02-06", Invitation: "NOI",
+			ScoreKind: "CRS", ScoreMin: lo, ScoreMax: hi, Invitations: &count, ProfilesFrom: from, ProfilesTo: to, SourceURL: noiURL}}}
+}
+
+// fixtureRow is the fixture's 6 Feb table row: 2086 invitations, profiles
+// 2023-02-06..2024-02-06.
+func fixtureRow(t *testing.T) []drawwatch.Announcement {
+	for _, a := range LoadPage(t, "noi-2024.json").Announcements {
+		if a.ID == "noi-2024-02-06-hcp" {
+			return []drawwatch.Announcement{a}
+		}
+	}
+	t.Fatal("no 6 Feb row in noi-2024.json")
+	return nil
+}
+
+type tableFillCase struct {
+	name         string
+	rows         func(t *testing.T) []drawwatch.Announcement
+	keepCount    bool // the updates page states the count itself
+	wantFields   []drawwatch.FieldChange
+	wantUnmerged int
+	wantNew      []string // table rows left apart alert as draws of their own, as before
+}
+
 // testTableRowCompletesUpdatesDraw: the count and profile window a table
 // row brings reach the alert of the updates draw it is linked to, whichever
 // page comes first.
 func testTableRowCompletesUpdatesDraw(t *testing.T, f Factory) {
-	ctx := context.Background()
-	const (
-		k      = "2024-02-06|hcp|health-occupations"
-		noiURL = "https://www.ontario.ca/page/oinp-express-entry-notifications-interest"
-		ref    = "1707220000.000100"
-	)
 	n := func(v int) *int { return &v }
-	row := func(id string, count int, lo, hi *int, from, to string) drawwatch.Announcement {
-		text := "2024-02-06 row " + id
-		return drawwatch.Announcement{ID: id, Posted: "2024-02-06", Kind: drawwatch.KindDraw, Text: text, Hash: drawwatch.ContentHash(text),
-			Draws: []drawwatch.Draw{{Program: drawwatch.Program, Stream: drawwatch.StreamHCP, Date: "2024-02-06", Invitation: "NOI",
-				ScoreKind: "CRS", ScoreMin: lo, ScoreMax: hi, Invitations: &count, ProfilesFrom: from, ProfilesTo: to, SourceURL: noiURL}}}
-	}
-	// The fixture's 6 Feb table row: 2086 invitations, profiles 2023-02-06..2024-02-06.
-	fixtureRow := func(t *testing.T) []drawwatch.Announcement {
-		for _, a := range LoadPage(t, "noi-2024.json").Announcements {
-			if a.ID == "noi-2024-02-06-hcp" {
-				return []drawwatch.Announcement{a}
-			}
-		}
-		t.Fatal("no 6 Feb row in noi-2024.json")
-		return nil
-	}
 	filled := []drawwatch.FieldChange{
-		{Field: k + ".invitations", Old: "", New: "2086"},
-		{Field: k + ".profiles_from", Old: "", New: "2023-02-06"},
-		{Field: k + ".profiles_to", Old: "", New: "2024-02-06"},
+		{Field: fillKey + ".invitations", Old: "", New: "2086"},
+		{Field: fillKey + ".profiles_from", Old: "", New: "2023-02-06"},
+		{Field: fillKey + ".profiles_to", Old: "", New: "2024-02-06"},
 	}
-	tests := []struct {
-		name         string
-		rows         func(t *testing.T) []drawwatch.Announcement
-		keepCount    bool // the updates page states the count itself
-		wantFields   []drawwatch.FieldChange
-		wantUnmerged int
-		wantNew      []string // table rows left apart alert as draws of their own, as before
-	}{
+	tests := []tableFillCase{
 		{"table adds count and profiles", fixtureRow, false, filled, 0, nil},
 		{"table adds nothing", func(*testing.T) []drawwatch.Announcement {
-			return []drawwatch.Announcement{row("noi-same", 2086, n(379), n(430), "", "")}
+			return []drawwatch.Announcement{fillRow("noi-same", 2086, n(379), n(430), "", "")}
 		}, true, nil, 0, nil},
 		{"ambiguous table rows", func(*testing.T) []drawwatch.Announcement {
-			return []drawwatch.Announcement{row("noi-a", 1000, nil, nil, "2023-02-06", "2024-02-06"), row("noi-b", 1086, nil, nil, "2023-02-06", "2024-02-06")}
+			return []drawwatch.Announcement{fillRow("noi-a", 1000, nil, nil, "2023-02-06", "2024-02-06"), fillRow("noi-b", 1086, nil, nil, "2023-02-06", "2024-02-06")}
 		}, false, nil, 1, []string{"noi-a", "noi-b"}},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			s := openNew(t, f)
-			opt := store.ApplyOptions{Now: Spring2024, BacklogDays: 365, Route: ToAll("slack")}
-			updates := LoadPage(t, "updates-2024.json")
-			if !tt.keepCount {
-				stripCount(updates, k)
-			}
-			table := &drawwatch.Page{Kind: drawwatch.PageNOI, URL: noiURL, Announcements: tt.rows(t)}
-
-			MustApply(t, s, updates, opt)
-			// The slack message about 6 Feb went out: a follow-up threads under it.
-			alerts, err := s.Alerts(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, a := range alerts {
-				if a.Event.Announcement.ID == "february6-0" {
-					if err := s.MarkSent(ctx, a.ID, ref, opt.Now); err != nil {
-						t.Fatal(err)
-					}
-				}
-			}
-			before := outboxCount(t, s)
-
-			opt.Now = Spring2024.Add(time.Hour)
-			res := MustApply(t, s, table, opt)
-			if len(res.Unmerged) != tt.wantUnmerged {
-				t.Errorf("unmerged = %q, want %d", res.Unmerged, tt.wantUnmerged)
-			}
-			var changed []drawwatch.Change
-			for _, c := range res.Changes {
-				if c.Type == drawwatch.ChangeChanged {
-					changed = append(changed, c)
-				}
-			}
-			if tt.wantFields == nil {
-				if diff := cmp.Diff(tt.wantNew, changeIDs(res)[drawwatch.ChangeNew]); diff != "" {
-					t.Errorf("new (-want +got):\n%s", diff)
-				}
-				if res.Alerts != len(tt.wantNew) || len(changed) != 0 || outboxCount(t, s) != before+len(tt.wantNew) {
-					t.Errorf("alerts = %d, changed = %+v; want no alert about february6-0", res.Alerts, changed)
-				}
-				return
-			}
-			if res.Alerts != 1 || len(changed) != 1 || changed[0].Announcement.ID != "february6-0" {
-				t.Fatalf("alerts = %d, changed = %v; want one change and alert for february6-0", res.Alerts, changeIDs(res))
-			}
-			if diff := cmp.Diff(tt.wantFields, changed[0].Fields); diff != "" {
-				t.Errorf("change fields (-want +got):\n%s", diff)
-			}
-			due, err := s.DueAlerts(ctx, opt.Now, 0)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got []drawwatch.Alert
-			for _, a := range due {
-				if a.Event.Type == drawwatch.EventChanged {
-					got = append(got, a)
-				}
-			}
-			if len(got) != 1 {
-				t.Fatalf("changed alerts = %d, want 1", len(got))
-			}
-			a := got[0]
-			if diff := cmp.Diff(tt.wantFields, a.Event.Fields); diff != "" {
-				t.Errorf("alert fields (-want +got):\n%s", diff)
-			}
-			if a.ThreadRef != ref {
-				t.Errorf("ThreadRef = %q, want %q (threaded under the 6 Feb message)", a.ThreadRef, ref)
-			}
-			checkFilled(t, a.Event, k)
-			if hist, err := s.History(ctx, "february6-0"); err != nil || len(hist) != 1 {
-				t.Errorf("history = %d versions, %v; want the page's one version", len(hist), err)
-			}
-
-			// Re-applying both pages queues nothing more.
-			opt.Now = opt.Now.Add(time.Hour)
-			for _, p := range []*drawwatch.Page{updates, table} {
-				if res := MustApply(t, s, p, opt); res.Alerts != 0 || len(res.Changes) != 0 {
-					t.Errorf("re-apply %s: %d alerts, changes %v", p.Kind, res.Alerts, changeIDs(res))
-				}
-			}
-			if outboxCount(t, s) != before+1 {
-				t.Errorf("outbox rows = %d, want %d", outboxCount(t, s), before+1)
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { checkTableFill(t, f, tt) })
 	}
+	t.Run("table first", func(t *testing.T) { checkTableFirst(t, f) })
+}
 
-	t.Run("table first", func(t *testing.T) {
-		s := openNew(t, f)
-		opt := store.ApplyOptions{Now: Spring2024, BacklogDays: 365, Route: ToAll("slack")}
-		MustApply(t, s, &drawwatch.Page{Kind: drawwatch.PageNOI, URL: noiURL, Announcements: fixtureRow(t)}, opt)
-		updates := LoadPage(t, "updates-2024.json")
-		stripCount(updates, k)
-		res := MustApply(t, s, updates, opt)
-		if diff := cmp.Diff([]string{"february5-0", "february6-0", "february8-0", "january11-0"}, changeIDs(res)[drawwatch.ChangeNew]); diff != "" {
+// checkTableFill applies the updates page (its 6 Feb message sent), then
+// the table rows of tt.
+func checkTableFill(t *testing.T, f Factory, tt tableFillCase) {
+	ctx := context.Background()
+	s := openNew(t, f)
+	opt := store.ApplyOptions{Now: Spring2024, BacklogDays: 365, Route: ToAll("slack")}
+	updates := LoadPage(t, "updates-2024.json")
+	if !tt.keepCount {
+		stripCount(updates, fillKey)
+	}
+	table := &drawwatch.Page{Kind: drawwatch.PageNOI, URL: noiURL, Announcements: tt.rows(t)}
+
+	MustApply(t, s, updates, opt)
+	// The slack message about 6 Feb went out: a follow-up threads under it.
+	alerts, err := s.Alerts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range alerts {
+		if a.Event.Announcement.ID == "february6-0" {
+			if err := s.MarkSent(ctx, a.ID, feb6Ref, opt.Now); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	before := outboxCount(t, s)
+
+	opt.Now = Spring2024.Add(time.Hour)
+	res := MustApply(t, s, table, opt)
+	if len(res.Unmerged) != tt.wantUnmerged {
+		t.Errorf("unmerged = %q, want %d", res.Unmerged, tt.wantUnmerged)
+	}
+	var changed []drawwatch.Change
+	for _, c := range res.Changes {
+		if c.Type == drawwatch.ChangeChanged {
+			changed = append(changed, c)
+		}
+	}
+	if tt.wantFields == nil {
+		if diff := cmp.Diff(tt.wantNew, changeIDs(res)[drawwatch.ChangeNew]); diff != "" {
 			t.Errorf("new (-want +got):\n%s", diff)
 		}
-		due, err := s.DueAlerts(ctx, opt.Now, 0)
-		if err != nil {
-			t.Fatal(err)
+		if res.Alerts != len(tt.wantNew) || len(changed) != 0 || outboxCount(t, s) != before+len(tt.wantNew) {
+			t.Errorf("alerts = %d, changed = %+v; want no alert about february6-0", res.Alerts, changed)
 		}
-		found := 0
-		for _, a := range due {
-			if a.Event.Type == drawwatch.EventNew && a.Event.Announcement.ID == "february6-0" {
-				checkFilled(t, a.Event, k)
-				found++
-			}
+		return
+	}
+	if res.Alerts != 1 || len(changed) != 1 || changed[0].Announcement.ID != "february6-0" {
+		t.Fatalf("alerts = %d, changed = %v; want one change and alert for february6-0", res.Alerts, changeIDs(res))
+	}
+	if diff := cmp.Diff(tt.wantFields, changed[0].Fields); diff != "" {
+		t.Errorf("change fields (-want +got):\n%s", diff)
+	}
+	checkFillAlert(t, s, opt.Now, tt.wantFields)
+
+	// Re-applying both pages queues nothing more.
+	opt.Now = opt.Now.Add(time.Hour)
+	for _, p := range []*drawwatch.Page{updates, table} {
+		if res := MustApply(t, s, p, opt); res.Alerts != 0 || len(res.Changes) != 0 {
+			t.Errorf("re-apply %s: %d alerts, changes %v", p.Kind, res.Alerts, changeIDs(res))
 		}
-		if found != 1 {
-			t.Errorf("new alerts for february6-0 = %d, want 1", found)
+	}
+	if outboxCount(t, s) != before+1 {
+		t.Errorf("outbox rows = %d, want %d", outboxCount(t, s), before+1)
+	}
+}
+
+// checkFillAlert checks the one changed alert a table row queued: its
+// fields, its thread under the 6 Feb message, the merged draw.
+func checkFillAlert(t *testing.T, s store.Backend, now time.Time, wantFields []drawwatch.FieldChange) {
+	ctx := context.Background()
+	due, err := s.DueAlerts(ctx, now, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []drawwatch.Alert
+	for _, a := range due {
+		if a.Event.Type == drawwatch.EventChanged {
+			got = append(got, a)
 		}
-	})
+	}
+	if len(got) != 1 {
+		t.Fatalf("changed alerts = %d, want 1", len(got))
+	}
+	a := got[0]
+	if diff := cmp.Diff(wantFields, a.Event.Fields); diff != "" {
+		t.Errorf("alert fields (-want +got):\n%s", diff)
+	}
+	if a.ThreadRef != feb6Ref {
+		t.Errorf("ThreadRef = %q, want %q (threaded under the 6 Feb message)", a.ThreadRef, feb6Ref)
+	}
+	checkFilled(t, a.Event, fillKey)
+	if hist, err := s.History(ctx, "february6-0"); err != nil || len(hist) != 1 {
+		t.Errorf("history = %d versions, %v; want the page's one version", len(hist), err)
+	}
+}
+
+// checkTableFirst: the table row stored first, the updates draw's own new
+// alert carries its count.
+func checkTableFirst(t *testing.T, f Factory) {
+	s := openNew(t, f)
+	opt := store.ApplyOptions{Now: Spring2024, BacklogDays: 365, Route: ToAll("slack")}
+	MustApply(t, s, &drawwatch.Page{Kind: drawwatch.PageNOI, URL: noiURL, Announcements: fixtureRow(t)}, opt)
+	updates := LoadPage(t, "updates-2024.json")
+	stripCount(updates, fillKey)
+	res := MustApply(t, s, updates, opt)
+	if diff := cmp.Diff([]string{"february5-0", "february6-0", "february8-0", "january11-0"}, changeIDs(res)[drawwatch.ChangeNew]); diff != "" {
+		t.Errorf("new (-want +got):\n%s", diff)
+	}
+	due, err := s.DueAlerts(context.Background(), opt.Now, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := 0
+	for _, a := range due {
+		if a.Event.Type == drawwatch.EventNew && a.Event.Announcement.ID == "february6-0" {
+			checkFilled(t, a.Event, fillKey)
+			found++
+		}
+	}
+	if found != 1 {
+		t.Errorf("new alerts for february6-0 = %d, want 1", found)
+	}
 }
 
 // stripCount drops the invitation count of the updates draw with key k, as
