@@ -15,6 +15,14 @@ import (
 	"github.com/drawwatch/drawwatch"
 )
 
+// sectionList is a NOC list under a sub-heading ("Manufacturing (outside the
+// GTA only):") met before any band.
+type sectionList struct {
+	category string
+	item     int
+	nocs     []drawwatch.NOC
+}
+
 // extraction is what one announcement yields: its draws, the count it
 // states for them together, and the sentences no draw accounts for.
 type extraction struct {
@@ -44,6 +52,7 @@ type drawExtractor struct {
 	split        map[int]bool  // draws split over sub-heading lists
 	pending      []drawwatch.NOC
 	groups       int // band sentences read
+	sectionLists []sectionList // lists under sub-headings before any draw
 	lastText     string
 	acct         accounts
 }
@@ -86,10 +95,7 @@ func extractDraws(b *annBuilder, text string, year int, sourceURL string) extrac
 		for i := range x.origin {
 			x.origin[i], x.group[i] = -1, -1
 		}
-		if len(x.draws) == 1 && len(x.pending) > 0 {
-			x.draws[0].NOCs = x.pending
-			x.acct.usePending()
-		}
+		x.splitBySection()
 	}
 	x.draws, x.origin = dropRepeats(x.draws, x.origin)
 	if len(x.draws) == 0 {
@@ -147,8 +153,34 @@ func (x *drawExtractor) nocList(ii int, it item) {
 		x.group = append(x.group, x.group[x.parent])
 		x.acct.useList(ii)
 	default:
+		if len(x.draws) == 0 && x.section != "" {
+			x.sectionLists = append(x.sectionLists, sectionList{x.section, ii, it.nocs})
+		}
 		x.pending = append(x.pending, it.nocs...)
 		x.acct.pendList(ii)
+	}
+}
+
+// splitBySection gives a lone issuance draw with no band one draw per
+// sub-heading list: "targeted candidates ... in the NOC below: Health and
+// agricultural occupations: <ul> Manufacturing: <ul>" (2021).
+func (x *drawExtractor) splitBySection() {
+	if len(x.draws) != 1 || len(x.sectionLists) < 2 {
+		if len(x.draws) == 1 && len(x.pending) > 0 {
+			x.draws[0].NOCs = x.pending
+			x.acct.usePending()
+		}
+		return
+	}
+	base := x.draws[0]
+	x.draws, x.origin, x.group = nil, nil, nil
+	for _, sl := range x.sectionLists {
+		d := base
+		d.Category, d.NOCs = sl.category, append([]drawwatch.NOC(nil), sl.nocs...)
+		x.draws = append(x.draws, d)
+		x.origin = append(x.origin, -1)
+		x.group = append(x.group, -1)
+		x.acct.useList(sl.item)
 	}
 }
 

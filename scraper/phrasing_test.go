@@ -60,6 +60,11 @@ func TestPhrasingPages(t *testing.T) {
 			{drawwatch.StreamHCP, "Health occupations", intp(412), intp(436), intp(310), []string{"31301", "32101"}, "2026-06-03"},
 			{drawwatch.StreamHCP, "Tech occupations", intp(440), intp(452), intp(145), []string{"21231"}, "2026-06-03"},
 		}, intp(455)},
+		// no band: one draw per sub-heading list
+		{"subheadings-strong-table.html", "june3-1", []drawFacts{
+			{drawwatch.StreamEJOInDemandSkills, "Health and agricultural occupations", nil, nil, nil, []string{"33102", "85100"}, "2026-06-03"},
+			{drawwatch.StreamEJOInDemandSkills, "Manufacturing occupations", nil, nil, nil, []string{"94140"}, "2026-06-03"},
+		}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file+"#"+tt.id, func(t *testing.T) {
