@@ -51,7 +51,7 @@ type drawExtractor struct {
 	parent       int           // last draw before the current sub-heading
 	split        map[int]bool  // draws split over sub-heading lists
 	pending      []drawwatch.NOC
-	groups       int // band sentences read
+	groups       int           // band sentences read
 	sectionLists []sectionList // lists under sub-headings before any draw
 	lastText     string
 	acct         accounts
