@@ -579,6 +579,9 @@ func (c *Config) Validate() error {
 	if _, err := ParseCron(c.Schedule.Cron); err != nil {
 		bad("schedule.cron: %v", err)
 	}
+	if err := CheckListen(c.HTTP.Listen); err != nil {
+		bad("http.listen: %v", err)
+	}
 	if c.Log.Format != "text" && c.Log.Format != "json" {
 		bad("log.format: %q is not one of text, json", c.Log.Format)
 	}

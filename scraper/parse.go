@@ -24,6 +24,11 @@ var ErrUnknownPage = errors.New("not an OINP updates, notifications-of-interest 
 // every stored announcement look removed.
 var ErrEmptyPage = errors.New("the site served an empty document")
 
+// ErrKindMismatch reports a page that is plainly of another kind than the
+// one asked for (an NOI table page read as ITA): reading it anyway would
+// relabel every row.
+var ErrKindMismatch = errors.New("the page is not of the kind asked for")
+
 // Parse reads one fetched document. kind "" detects the page kind.
 // pageURL is recorded as each draw's source_url (with "#anchor" when known).
 //
@@ -47,26 +52,36 @@ func Parse(kind drawwatch.PageKind, data []byte, pageURL string) (*drawwatch.Pag
 	if kind == drawwatch.PageEERounds || (kind == "" && LooksLikeJSON(data)) {
 		return ParseEERounds(data, pageURL)
 	}
-	if kind == "" {
-		k, err := DetectKind(data)
-		if err != nil {
-			return nil, fmt.Errorf("parse %s: %w", pageURL, err)
-		}
-		kind = k
+	if LooksLikeJSON(data) {
+		return nil, kindMismatch(pageURL, drawwatch.PageEERounds, kind)
+	}
+	doc, err := html.Parse(bytes.NewReader(data))
+	if err != nil { // html.Parse only fails on reader errors
+		return nil, fmt.Errorf("parse %s as HTML: %w", pageURL, err)
+	}
+	detected, derr := detectKind(doc)
+	switch {
+	case kind == "" && derr != nil:
+		return nil, fmt.Errorf("parse %s: %w", pageURL, derr)
+	case kind == "":
+		kind = detected
+	case derr == nil && detected != kind:
+		return nil, kindMismatch(pageURL, detected, kind)
 	}
 	switch kind {
 	case drawwatch.PageNOI, drawwatch.PageITA:
 		return ParseTables(kind, data, pageURL)
 	case drawwatch.PageUpdates:
-		doc, err := html.Parse(bytes.NewReader(data))
-		if err != nil { // html.Parse only fails on reader errors
-			return nil, fmt.Errorf("parse %s as HTML: %w", pageURL, err)
-		}
 		return parseUpdates(doc, data, pageURL), nil
 	default:
 		return nil, fmt.Errorf("parse %s as %q: %w; use one of %q, %q, %q, %q", pageURL, kind, ErrUnknownPage,
 			drawwatch.PageUpdates, drawwatch.PageNOI, drawwatch.PageITA, drawwatch.PageEERounds)
 	}
+}
+
+func kindMismatch(pageURL string, is, asked drawwatch.PageKind) error {
+	return fmt.Errorf("parse %s: %w: it reads as a page of kind %q, not %q as asked; fix the [[source]] kind (or --kind), or leave --kind out to detect it",
+		pageURL, ErrKindMismatch, is, asked)
 }
 
 // DetectKind says which page kind a document is: JSON is the EE rounds; an

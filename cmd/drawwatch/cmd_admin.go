@@ -126,7 +126,7 @@ func cmdHealthcheck(ctx context.Context, env *cliEnv, args []string) error {
 		if err != nil {
 			return err
 		}
-		if *target, err = healthzURL(a.Config.HTTP.Listen); err != nil {
+		if *target, err = healthzURL(a.Config.HTTP.BindAddr()); err != nil {
 			return withCode(exitUsage, err)
 		}
 	}

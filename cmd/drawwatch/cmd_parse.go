@@ -37,7 +37,7 @@ func cmdParse(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	page, err := scraper.Parse(drawwatch.PageKind(*kind), data, pageURL)
 	if err != nil {
-		return fmt.Errorf("parse %s: %w", src, err)
+		return err // names the page and says what went wrong
 	}
 	if page.Truncated {
 		env.errorf("warning: %s is truncated; only the complete announcements before the cut were read", src)

@@ -202,3 +202,68 @@ func TestDemoHintsWork(t *testing.T) {
 		t.Errorf("%d hints in the demo output:\n%s", hints, out)
 	}
 }
+
+// `config check` rejects a listen address the daemon could not bind, and
+// a port that is taken stops the daemon before it fetches anything.
+func TestListenAddressCheckedAndBoundBeforeScraping(t *testing.T) {
+	dir := t.TempDir()
+	bad := writeFile(t, dir, "bad.toml", "[http]\nlisten = \"9180\"\n")
+	if code, _, errOut := runCLI(t, "config", "check", "--config", bad); code != exitFailed || !strings.Contains(errOut, "http.listen") || !strings.Contains(errOut, `":9180"`) {
+		t.Errorf("config check of listen = \"9180\": exit %d %q", code, errOut)
+	}
+
+	taken := httptest.NewServer(http.NotFoundHandler())
+	defer taken.Close()
+	site := &testSite{}
+	site.version.Store(1)
+	srv := httptest.NewServer(site)
+	defer srv.Close()
+	cfg := siteConfig(t, dir, srv.URL, "http://127.0.0.1:1/hook", fmt.Sprintf(`
+[schedule]
+cron = "@every 1s"
+run_at_start = true
+[http]
+listen = %q
+`, taken.Listener.Addr().String()))
+	code, _, errOut := runCLI(t, "run", "--config", cfg)
+	if code == exitOK || !strings.Contains(errOut, "http.listen") {
+		t.Errorf("daemon on a taken port: exit %d %q", code, errOut)
+	}
+	if n := site.hits.Load(); n != 0 {
+		t.Errorf("the daemon fetched %d pages before finding its port taken", n)
+	}
+}
+
+// `parse --kind ita` on an NOI page, and a [[source]] whose kind does not
+// match its page, are errors naming both kinds.
+func TestKindMismatchIsAnError(t *testing.T) {
+	code, out, errOut := runCLI(t, "parse", "--kind", "ita", "../../demo/pages/noi.html")
+	if code != exitFailed || !strings.Contains(errOut, `"noi"`) || !strings.Contains(errOut, `"ita"`) || out != "" {
+		t.Errorf("parse --kind ita on the NOI page: exit %d\nstdout %q\nstderr %q", code, out, errOut)
+	}
+
+	site := &testSite{}
+	site.version.Store(1)
+	srv := httptest.NewServer(site)
+	defer srv.Close()
+	dir := t.TempDir()
+	cfg := writeFile(t, dir, "drawwatch.toml", fmt.Sprintf(`
+[store]
+path = "drawwatch.db"
+[fetch]
+delay = "1ms"
+[log]
+level = "warn"
+[[source]]
+name = "invitations"
+kind = "oinp-ita"
+url = "%s/noi"
+`, srv.URL))
+	code, out, errOut = runCLI(t, "scrape", "--once", "--config", cfg)
+	if code != exitFailed || !strings.Contains(errOut, "invitations") || !strings.Contains(errOut, `"noi"`) || !strings.Contains(errOut, `"ita"`) {
+		t.Errorf("a [[source]] of the wrong kind: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if _, draws, _ := runCLI(t, "draws", "--config", cfg); !strings.Contains(draws, "0 rows") {
+		t.Errorf("rows were stored from a page of the wrong kind:\n%s", draws)
+	}
+}
