@@ -133,13 +133,22 @@ func TestLeadershipPassesWhenTheLeaderSessionEnds(t *testing.T) {
 	if err := a.Heartbeat(ctx, "drawwatch run"); !errors.Is(err, store.ErrLeaseLost) {
 		t.Errorf("heartbeat after the lock session ended: %v, want ErrLeaseLost", err)
 	}
-	if _, err := b.TryLock(ctx, "drawwatch run", time.Hour); err != nil {
+	// The server ends the session asynchronously: a standby tries again at
+	// its next tick.
+	var err error
+	for range 50 {
+		if _, err = b.TryLock(ctx, "drawwatch run", time.Hour); !errors.Is(err, store.ErrLocked) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err != nil {
 		t.Fatalf("standby after the leader's session ended: %v", err)
 	}
 	if g := b.LeaseGeneration(); g != 2 {
 		t.Errorf("new leader generation = %d, want 2", g)
 	}
-	err := a.SaveFetch(ctx, store.FetchRecord{Source: "a", URL: "u", Outcome: store.OutcomeFetched})
+	err = a.SaveFetch(ctx, store.FetchRecord{Source: "a", URL: "u", Outcome: store.OutcomeFetched})
 	if !errors.Is(err, store.ErrLeaseLost) {
 		t.Errorf("old leader's write: %v, want ErrLeaseLost", err)
 	}

@@ -27,20 +27,22 @@ var (
 type Metrics struct {
 	reg *prometheus.Registry
 
-	runs          *prometheus.CounterVec
-	runDuration   prometheus.Histogram
-	fetches       *prometheus.CounterVec
-	fetchDuration *prometheus.HistogramVec
-	fetchBytes    *prometheus.CounterVec
-	notModified   *prometheus.CounterVec
-	lastSuccess   *prometheus.GaugeVec
-	announcements prometheus.Gauge
-	draws         prometheus.Gauge
-	changes       *prometheus.CounterVec
-	alertsSent    *prometheus.CounterVec
-	alertsFailed  *prometheus.CounterVec
-	alertsPending prometheus.Gauge
-	alertsDead    prometheus.Gauge
+	runs            *prometheus.CounterVec
+	runDuration     prometheus.Histogram
+	fetches         *prometheus.CounterVec
+	fetchDuration   *prometheus.HistogramVec
+	fetchBytes      *prometheus.CounterVec
+	notModified     *prometheus.CounterVec
+	lastSuccess     *prometheus.GaugeVec
+	announcements   prometheus.Gauge
+	draws           prometheus.Gauge
+	changes         *prometheus.CounterVec
+	alertsSent      *prometheus.CounterVec
+	alertsFailed    *prometheus.CounterVec
+	alertsPending   prometheus.Gauge
+	alertsDead      prometheus.Gauge
+	leader          prometheus.Gauge
+	leaseGeneration prometheus.Gauge
 }
 
 // NewMetrics returns a registry with every drawwatch family registered.
@@ -64,6 +66,8 @@ func NewMetrics(version string) *Metrics {
 	m.alertsSent = f.counter("drawwatch_alerts_sent_total", "Alerts delivered, by target.", "target")
 	m.alertsFailed = f.counter("drawwatch_alerts_failed_total", "Alert delivery attempts that failed, by target.", "target")
 	m.alertsPending = f.gauge("drawwatch_alerts_pending", "Alerts waiting in the outbox.")
+	m.leader = f.gauge("drawwatch_leader", "1 while this replica leads (scrapes), 0 while it stands by.")
+	m.leaseGeneration = f.gauge("drawwatch_lease_generation", "Generation (fencing token) of the store lease this replica holds; 0 when it holds none.")
 	m.alertsDead = f.gauge("drawwatch_alerts_dead", "Alerts given up on (dead) in the outbox; re-queue one with `drawwatch outbox retry ID`.")
 	m.reg.MustRegister(buildInfo(version),
 		collectors.NewGoCollector(),
@@ -212,6 +216,19 @@ func (m *Metrics) AlertFailed(target string) { m.alertsFailed.WithLabelValues(ta
 
 // AlertsPending sets how many alerts wait in the outbox.
 func (m *Metrics) AlertsPending(n int) { m.alertsPending.Set(float64(n)) }
+
+// Leader records whether this replica leads, and its lease generation.
+func (m *Metrics) Leader(leader bool, generation int64) {
+	v := 0.0
+	if leader {
+		v = 1
+	}
+	m.leader.Set(v)
+	if !leader {
+		generation = 0
+	}
+	m.leaseGeneration.Set(float64(generation))
+}
 
 // AlertsDead sets how many alerts in the outbox were given up on.
 func (m *Metrics) AlertsDead(n int) { m.alertsDead.Set(float64(n)) }

@@ -54,6 +54,10 @@ type Options struct {
 	// Roster is the client roster in use, for /calendar.ics?client=; nil
 	// without [clients] roster.
 	Roster func() *match.Index
+	// Role, when set, says whether this replica leads ("leader", with its
+	// lease generation) or stands by ("standby"); /readyz names it. Both
+	// are ready.
+	Role func() (role string, generation int64)
 }
 
 // Server is the daemon's HTTP endpoint.
@@ -160,6 +164,13 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	ok, reason := s.ready(r.Context())
 	if !ok {
 		w.WriteHeader(http.StatusServiceUnavailable)
+	}
+	if s.opts.Role != nil {
+		if role, gen := s.opts.Role(); gen > 0 {
+			reason += fmt.Sprintf(" (%s, lease generation %d)", role, gen)
+		} else {
+			reason += fmt.Sprintf(" (%s)", role)
+		}
 	}
 	fmt.Fprintln(w, reason)
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/drawwatch/drawwatch/notify"
 	"github.com/drawwatch/drawwatch/scraper"
 	"github.com/drawwatch/drawwatch/store"
+	"github.com/drawwatch/drawwatch/watch"
 	"github.com/drawwatch/drawwatch/web"
 )
 
@@ -30,11 +31,22 @@ func (a *App) RunDaemon(ctx context.Context, st *store.Store) error {
 		go a.Roster.Watch(ctx, RosterReloadEvery, a.Log)
 	}
 	const owner = "drawwatch run" // pid and host are stored beside it
-	unlock, err := a.TakeLock(ctx, st, owner)
-	if err != nil {
-		return err
+	metrics := web.NewMetrics(scraper.Version)
+	var lead *leadership
+	if st.IsPostgres() {
+		lead = &leadership{app: a, st: st, owner: owner, onRole: metrics.Leader}
+		if err := lead.start(ctx); err != nil {
+			return err
+		}
+		defer lead.release()
+	} else {
+		unlock, err := a.TakeLock(ctx, st, owner)
+		if err != nil {
+			return err
+		}
+		defer unlock()
+		metrics.Leader(true, st.LeaseGeneration())
 	}
-	defer unlock()
 	var ln net.Listener
 	if addr := a.Config.HTTP.BindAddr(); addr != "" {
 		if ln, err = new(net.ListenConfig).Listen(ctx, "tcp", addr); err != nil {
@@ -49,12 +61,11 @@ func (a *App) RunDaemon(ctx context.Context, st *store.Store) error {
 	if err != nil {
 		return err
 	}
-	metrics := web.NewMetrics(scraper.Version)
 	metrics.DeclareTargets(a.Config.Targets()...)
 	for _, src := range a.Config.Sources {
 		metrics.DeclareSources(src.Name)
 	}
-	cfg := a.daemonConfig(st, router, ns, metrics, owner)
+	cfg := a.daemonConfig(st, router, ns, metrics, owner, lead)
 	var d *daemon.Daemon
 	if ln != nil {
 		if !a.Config.HTTP.Loopback() && a.Config.HTTP.Token == "" {
@@ -64,7 +75,16 @@ func (a *App) RunDaemon(ctx context.Context, st *store.Store) error {
 		srv := web.NewServer(web.Options{Data: st, Metrics: metrics, ReadyMaxAge: a.Config.HTTP.ReadyMaxAge.Duration,
 			Zone:  config.ScheduleZone(a.Config.Schedule.Cron),
 			Token: a.Config.HTTP.Token, Roster: a.RosterIndex(),
-			Sources: sourceInfos(a.Config), LastRun: func() (time.Time, bool) { return d.LastSuccess() }})
+			Sources: sourceInfos(a.Config), LastRun: func() (time.Time, bool) { return d.LastSuccess() },
+			Role: func() (string, int64) {
+				if lead == nil {
+					return "leader", st.LeaseGeneration()
+				}
+				if leader, gen := lead.Leader(); leader {
+					return "leader", gen
+				}
+				return "standby", 0
+			}})
 		cfg.Serve = func(ctx context.Context) error {
 			if err := srv.Serve(ctx, ln); err != nil {
 				return fmt.Errorf("http.listen %s: %w", a.Config.HTTP.Listen, err)
@@ -81,7 +101,7 @@ func (a *App) RunDaemon(ctx context.Context, st *store.Store) error {
 	return d.Run(ctx)
 }
 
-func (a *App) daemonConfig(st *store.Store, router *notify.Router, ns []notify.Notifier, metrics *web.Metrics, owner string) daemon.Config {
+func (a *App) daemonConfig(st *store.Store, router *notify.Router, ns []notify.Notifier, metrics *web.Metrics, owner string, lead *leadership) daemon.Config {
 	sched, _ := config.ParseCron(a.Config.Schedule.Cron) // checked by the caller
 	runner := a.Runner(st, a.ClientRouting(router).Targets, metrics)
 	pending := func(ctx context.Context) {
@@ -102,19 +122,42 @@ func (a *App) daemonConfig(st *store.Store, router *notify.Router, ns []notify.N
 		pending(context.Background())
 	}))
 	last, _ := lastSuccessfulRun(st)
-	return daemon.Config{
+	cfg := daemon.Config{
 		Schedule: sched, Jitter: a.Config.Schedule.Jitter.Duration, Grace: a.Config.Schedule.Grace.Duration,
 		RunAtStart: *a.Config.Schedule.RunAtStart, Deliver: disp, AfterPass: pending, LastSuccess: last,
 		Lease: StoreLease{st, owner}, HeartbeatEvery: a.heartbeatEvery(), Logger: a.Log,
-		Pass: func(ctx context.Context) error {
-			rep := runner.RunOnce(ctx, false)
-			a.Log.Info("run finished", "ok", rep.OK(), "duration", rep.Duration.Round(time.Millisecond))
-			if lost := daemon.LeaseLost(ctx); lost != nil {
-				return lost
-			}
-			return rep.Err()
-		},
 	}
+	if lead != nil {
+		// PostgreSQL replicas: leadership holds (and may lose) the lease
+		// itself; a standby's pass only tries to take it.
+		cfg.Lease, cfg.HeartbeatEvery = nil, 0
+	}
+	cfg.Pass = func(ctx context.Context) error {
+		if lead != nil {
+			held, leading, err := lead.pass(ctx)
+			if err != nil || !leading {
+				return err
+			}
+			err = a.scrapePass(held, runner)
+			if lost := daemon.LeaseLost(held); lost != nil {
+				// Not the daemon's end: the next pass stands by.
+				return fmt.Errorf("pass cut short, leadership lost: %v", lost)
+			}
+			return err
+		}
+		return a.scrapePass(ctx, runner)
+	}
+	return cfg
+}
+
+// scrapePass is one pass of the leader; a lease lost meanwhile is its error.
+func (a *App) scrapePass(ctx context.Context, runner *watch.Runner) error {
+	rep := runner.RunOnce(ctx, false)
+	a.Log.Info("run finished", "ok", rep.OK(), "duration", rep.Duration.Round(time.Millisecond))
+	if lost := daemon.LeaseLost(ctx); lost != nil {
+		return lost
+	}
+	return rep.Err()
 }
 
 // lastSuccessfulRun recovers, after a restart, when every source last read

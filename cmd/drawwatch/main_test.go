@@ -26,6 +26,7 @@ import (
 
 	"github.com/drawwatch/drawwatch"
 	"github.com/drawwatch/drawwatch/demo"
+	"github.com/drawwatch/drawwatch/store/pgtest"
 )
 
 // TestMain lets tests run the real binary's main (signals and exit codes
@@ -40,7 +41,7 @@ func TestMain(m *testing.M) {
 			os.Unsetenv(strings.SplitN(k, "=", 2)[0])
 		}
 	}
-	os.Exit(m.Run())
+	os.Exit(pgtest.Main(m)) // stops the PostgreSQL server the failover tests started, if any
 }
 
 const realPages = "../../../shared/pages/ontario.ca/"
