@@ -342,3 +342,18 @@ func TestParseEERoundsUnseenForms(t *testing.T) {
 		t.Errorf("round 436: %+v", d)
 	}
 }
+
+// TestParseJSONAsHTMLKind: the rounds JSON read as an ontario.ca kind is
+// an error naming both kinds, not an empty page.
+func TestParseJSONAsHTMLKind(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "ee", "unseen-forms.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, kind := range []drawwatch.PageKind{drawwatch.PageUpdates, drawwatch.PageNOI, drawwatch.PageITA} {
+		page, err := Parse(kind, data, eeURL)
+		if page != nil || !errors.Is(err, ErrKindMismatch) || !strings.Contains(err.Error(), `not "`+string(kind)+`"`) || !strings.Contains(err.Error(), `"ee-rounds"`) {
+			t.Errorf("kind %s: page %v, err %v", kind, page != nil, err)
+		}
+	}
+}
