@@ -212,4 +212,14 @@ func testOutboxPerTargetQueues(t *testing.T, f Factory) {
 	if _, ok, err := s.NextDueFor(ctx, "nobody"); ok || err != nil {
 		t.Errorf("NextDueFor(nobody) = %v, %v; want none", ok, err)
 	}
+
+	// Dead alerts are counted per target and in all.
+	if err := s.MarkDead(ctx, slackIDs[1], "gave up"); err != nil {
+		t.Fatal(err)
+	}
+	for target, want := range map[string]int{"slack": 1, "mail": 0, "": 1} {
+		if n, err := s.DeadCount(ctx, target); n != want || err != nil {
+			t.Errorf("DeadCount(%q) = %d, %v; want %d", target, n, err, want)
+		}
+	}
 }
