@@ -116,9 +116,10 @@ func WithDeadAlertOps(route func(drawwatch.Event) []string) DispatchOption {
 
 // DeadReporter is the optional Outbox part that dead-alert ops alerts need.
 type DeadReporter interface {
-	// DeadCount is how many of target's alerts are dead.
-	DeadCount(ctx context.Context, target string) (int, error)
-	Enqueue(ctx context.Context, target string, ev drawwatch.Event, dedupeKey string) (id int64, queued bool, err error)
+	// MarkDeadReporting gives up on alert id and, in the same transaction,
+	// queues report for each of targets when id is its target's only dead
+	// alert (reported true).
+	MarkDeadReporting(ctx context.Context, id int64, errMsg string, report drawwatch.Event, targets []string, dedupeKey string) (reported bool, err error)
 }
 
 // WithLogger sets the logger (default slog.Default()).
@@ -458,51 +459,49 @@ func (d *Dispatcher) dropUnknown(ctx context.Context, a drawwatch.Alert) error {
 	return d.markDead(ctx, a, msg)
 }
 
-// markDead gives up on a and raises the episode's ops alert.
+// markDead gives up on a. With WithDeadAlertOps, the store queues the
+// episode's ops alert in the same transaction (see DeadReporter).
 func (d *Dispatcher) markDead(ctx context.Context, a drawwatch.Alert, reason string) error {
-	if err := d.outbox.MarkDead(ctx, a.ID, reason); err != nil {
+	dr, ok := d.outbox.(DeadReporter)
+	if d.deadRoute == nil || !ok || a.Event.Type == drawwatch.EventDeadAlerts {
+		// No ops alert about a dead ops alert about dead alerts.
+		if err := d.outbox.MarkDead(ctx, a.ID, reason); err != nil {
+			return fmt.Errorf("mark alert %d dead: %w", a.ID, err)
+		}
+		return nil
+	}
+	ev, targets := d.deadReport(a, reason)
+	reported, err := dr.MarkDeadReporting(ctx, a.ID, reason, ev, targets, fmt.Sprintf("dead|%s|%d|%d", a.Target, a.ID, ev.DetectedAt.UnixNano()))
+	if err != nil {
 		return fmt.Errorf("mark alert %d dead: %w", a.ID, err)
 	}
-	d.raiseDead(ctx, a, reason)
+	if reported {
+		d.raised.Add(1)
+		for _, t := range targets {
+			d.wake(t)
+		}
+	}
 	return nil
 }
 
-// raiseDead queues the ops alert for a target whose first alert just died
-// (see WithDeadAlertOps). Failing to queue it is logged: the dead alert is
-// on the status page and in /metrics either way.
-func (d *Dispatcher) raiseDead(ctx context.Context, a drawwatch.Alert, reason string) {
-	dr, ok := d.outbox.(DeadReporter)
-	if d.deadRoute == nil || !ok || a.Event.Type == drawwatch.EventDeadAlerts {
-		return // no ops alert about a dead ops alert about dead alerts
-	}
-	log := d.log.With("alert_id", a.ID, "target", a.Target)
-	n, err := dr.DeadCount(ctx, a.Target)
-	if err != nil {
-		log.Error("count dead alerts for the ops alert", "error", err)
-		return
-	}
-	if n > 1 {
-		return // this episode was reported when its first alert died
-	}
+// deadReport is the ops alert about a, and the ops targets other than
+// a's own that receive it.
+func (d *Dispatcher) deadReport(a drawwatch.Alert, reason string) (drawwatch.Event, []string) {
 	now := d.now()
 	ev := drawwatch.Event{Type: drawwatch.EventDeadAlerts, Target: a.Target, DetectedAt: now, Message: fmt.Sprintf(
 		"Alert %d (%s) to %s was given up on: %s. Fix the target, then re-queue it with `drawwatch outbox retry %d` "+
 			"(every dead alert: `drawwatch outbox retry --all`). Further alerts to %s that die before then are listed on the status page and by `drawwatch outbox`, without another ops alert.",
 		a.ID, alertSubject(a.Event), a.Target, reason, a.ID, a.Target)}
+	var targets []string
 	for _, t := range d.deadRoute(ev) {
-		if t == a.Target {
-			continue
-		}
-		_, queued, err := dr.Enqueue(ctx, t, ev, fmt.Sprintf("dead|%s|%d|%d", a.Target, a.ID, now.UnixNano()))
-		if err != nil {
-			log.Error("queue the dead-alert ops alert", "ops_target", t, "error", err)
-			continue
-		}
-		if queued {
-			d.raised.Add(1)
-			d.wake(t)
+		if t != a.Target {
+			targets = append(targets, t)
 		}
 	}
+	if len(targets) == 0 {
+		d.log.Warn("alert dead and no other ops target to tell", "alert_id", a.ID, "target", a.Target)
+	}
+	return ev, targets
 }
 
 // alertSubject names what an alert is about, for the dead-alert message.

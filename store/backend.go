@@ -74,6 +74,7 @@ type Outbox interface {
 	Requeue(ctx context.Context, id int64) error
 	RequeueAll(ctx context.Context) (int, error)
 	PendingCount(ctx context.Context) (int, error)
+	MarkDeadReporting(ctx context.Context, id int64, errMsg string, report drawwatch.Event, targets []string, dedupeKey string) (reported bool, err error)
 	// DeadCount counts target's dead alerts, or all of them for "".
 	DeadCount(ctx context.Context, target string) (int, error)
 	NextDue(ctx context.Context) (time.Time, bool, error)

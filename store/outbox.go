@@ -242,6 +242,41 @@ func (s *Store) MarkDead(ctx context.Context, id int64, errMsg string) error {
 		append([]any{errMsg, id}, cargs...)...)
 }
 
+// MarkDeadReporting is MarkDead that, in the same transaction, queues
+// report for each of targets when alert id is now its target's only dead
+// alert: the first death of an episode raises one ops alert, and a crash
+// cannot record the death without it. reported says whether it queued.
+func (s *Store) MarkDeadReporting(ctx context.Context, id int64, errMsg string, report drawwatch.Event, targets []string, dedupeKey string) (reported bool, err error) {
+	what := fmt.Sprintf("mark dead alert %d", id)
+	err = s.writeTx(ctx, what, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE outbox SET status = 'dead', attempts = attempts + 1, last_error = ? WHERE id = ? AND status = 'pending'
+			AND (? = 0 OR claimed_gen = ?)`, errMsg, id, s.claimGen(), s.claimGen())
+		if err != nil {
+			return s.wrap(what, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("%s: %w (or not in a state that allows it): list alerts with `drawwatch outbox`", what, ErrNotFound)
+		}
+		var dead int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM outbox WHERE status = 'dead' AND target = (SELECT target FROM outbox WHERE id = ?)`,
+			id).Scan(&dead); err != nil {
+			return s.wrap(what, err)
+		}
+		if dead > 1 {
+			return nil // reported when the episode's first alert died
+		}
+		for _, t := range targets {
+			_, queued, err := enqueue(ctx, tx, t, report, t+"|"+dedupeKey, "", s.now())
+			if err != nil {
+				return s.wrap(fmt.Sprintf("%s: queue its ops alert for %s", what, t), err)
+			}
+			reported = reported || queued
+		}
+		return nil
+	})
+	return reported, err
+}
+
 // Requeue makes a dead or pending alert due now with a fresh attempt count.
 func (s *Store) Requeue(ctx context.Context, id int64) error {
 	return s.updateAlert(ctx, "requeue", id,

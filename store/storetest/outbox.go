@@ -222,4 +222,22 @@ func testOutboxPerTargetQueues(t *testing.T, f Factory) {
 			t.Errorf("DeadCount(%q) = %d, %v; want %d", target, n, err, want)
 		}
 	}
+
+	// A death reports only when it opens its target's episode, in the
+	// same transaction as the mark.
+	report := drawwatch.Event{Type: drawwatch.EventDeadAlerts, Target: "slack", Message: "alerts to slack were given up on", DetectedAt: clock}
+	if reported, err := s.MarkDeadReporting(ctx, slackIDs[2], "gave up", report, []string{"ops"}, "dead|slack|2"); err != nil || reported {
+		t.Errorf("second slack death reported = %v, %v; want no report (episode open)", reported, err)
+	}
+	report.Target = "mail"
+	if reported, err := s.MarkDeadReporting(ctx, mailID, "gave up", report, []string{"ops"}, "dead|mail|0"); err != nil || !reported {
+		t.Errorf("first mail death reported = %v, %v; want a report", reported, err)
+	}
+	ops, err := s.DueAlertsFor(ctx, "ops", clock, 0)
+	if err != nil || len(ops) != 1 || ops[0].Event.Type != drawwatch.EventDeadAlerts || ops[0].Event.Target != "mail" {
+		t.Errorf("ops queue = %+v, %v; want the one report about mail", ops, err)
+	}
+	if _, err := s.MarkDeadReporting(ctx, mailID, "again", report, []string{"ops"}, "dead|mail|1"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("marking a dead alert dead again: %v, want ErrNotFound", err)
+	}
 }
