@@ -56,6 +56,11 @@ func TestPhrasingPages(t *testing.T) {
 		{"shared-list-one-sentence.html", "may12-3", []drawFacts{
 			{drawwatch.StreamMastersGraduate, "", intp(70), nil, intp(210), []string{}, "2026-05-12"},
 		}, intp(210)},
+		// bands right after "stream:" in list items, the count before "were issued"
+		{"shared-list-one-sentence.html", "may12-4", []drawFacts{
+			{drawwatch.StreamMastersGraduate, "", intp(45), nil, nil, []string{}, "2026-05-12"},
+			{drawwatch.StreamPhDGraduate, "", intp(50), nil, nil, []string{}, "2026-05-12"},
+		}, intp(620)},
 		{"subheadings-strong-table.html", "june3-0", []drawFacts{
 			{drawwatch.StreamHCP, "Health occupations", intp(412), intp(436), intp(310), []string{"31301", "32101"}, "2026-06-03"},
 			{drawwatch.StreamHCP, "Tech occupations", intp(440), intp(452), intp(145), []string{"21231"}, "2026-06-03"},

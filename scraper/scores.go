@@ -111,7 +111,9 @@ func statesRule(s string) bool {
 // "a score of at least 400", "CRS scores ranging from 471 to 480" and "EOI
 // score range: 45 to 60" need no rule of their own.
 var (
-	reScoreWord = regexp.MustCompile(`(?i)\b(?:scores?|scored|scoring|CRS)\b\)?`)
+	// a score word, or a stream name's "stream:" that a band follows with
+	// none ("International Student stream: 70 and above")
+	reScoreWord = regexp.MustCompile(`(?i)\b(?:scores?|scored|scoring|CRS)\b\)?|\bstreams?\s*(?:[:–]|-\s)`)
 	// the joining words: a parenthesised abbreviation, then up to five words
 	// with no digit, no clause end
 	scoreFiller = `(?:\s*\([A-Z]+\))?(?:[\s:,]+[A-Za-z’'()]+){0,5}?[\s:]*`
@@ -152,7 +154,7 @@ var reNotAScoreWord = regexp.MustCompile(`(?i)language\s+$|^\s*(?:of\s+)?(?:CLB|
 
 // bandsIn returns every band the normalized sentence s states, in order.
 func bandsIn(s string) []bandAt {
-	if !strings.Contains(s, "cor") && !strings.Contains(s, "CRS") && !strings.Contains(s, "COR") && !strings.Contains(s, "oint") {
+	if !strings.Contains(s, "cor") && !strings.Contains(s, "CRS") && !strings.Contains(s, "COR") && !strings.Contains(s, "oint") && !strings.Contains(s, "tream") {
 		return nil // spares the regexps
 	}
 	var out []bandAt
@@ -178,7 +180,7 @@ func bandsIn(s string) []bandAt {
 			from = tail
 			continue
 		}
-		b, ok := bandAfter(s, tail, false)
+		b, ok := bandAfter(s, tail, strings.HasPrefix(strings.ToLower(s[at:]), "stream"))
 		if !ok {
 			from = tail
 			continue
