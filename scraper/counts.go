@@ -55,7 +55,9 @@ var countForms = []struct {
 		func(s string) bool { return strings.IndexByte(s, ':') >= 0 && containsFold(s, "number of") }},
 	// "2,084 invitations were issued"
 	{regexp.MustCompile(`(?i)\b(\d[\d,]*) (?:new |additional |targeted )?(?:invitations?|notifications?|NOIs|ITAs)(?: to apply| of interest)?(?: \([A-Z]+\))? (?:were|was|have been|has been) issued\b`),
-		func(s string) bool { return strings.Contains(s, " issued") && strings.Contains(s, " were ") || strings.Contains(s, " been ") }},
+		func(s string) bool {
+			return strings.Contains(s, " issued") && strings.Contains(s, " were ") || strings.Contains(s, " been ")
+		}},
 	// "we invited 210 candidates", "1,057 candidates were invited"
 	{regexp.MustCompile(`(?i)\binvited (\d[\d,]*) (?:candidates|applicants|people)\b|\b(\d[\d,]*) (?:candidates|applicants|people) (?:were|have been) invited\b`),
 		func(s string) bool { return strings.Contains(s, "invited") }},
