@@ -433,3 +433,76 @@ func TestComputeCapsAlertsPerChange(t *testing.T) {
 		})
 	}
 }
+
+// TestPreviousDraw: an alert shows the latest earlier draw of the same
+// program, stream and category, merged with its table row; draws of
+// removed announcements, linked table rows and other programs do not count.
+func TestPreviousDraw(t *testing.T) {
+	upd := func(id int64, annID, date string, removed bool) StoredDraw {
+		d := hcp(date, "Health occupations", n(300+int(id)), n(430), nil)
+		return StoredDraw{ID: id, AnnRow: id, AnnID: annID, PageURL: updatesURL + "/2023", PageKind: drawwatch.PageUpdates, Key: d.Key(), Draw: d, Removed: removed}
+	}
+	jan := upd(1, "january10-0", "2024-01-10", false)
+	dec := upd(2, "december1-0", "2023-12-01", false)
+	gone := upd(3, "january20-0", "2024-01-20", true)
+	_, janRow := tableRow(0, "noi-2024-01-10-hcp", hcp("2024-01-10", "", nil, nil, n(900)))
+	janRow.MergedInto = jan.ID // linked to the 10 Jan updates draw
+	ee := upd(4, "round-300", "2024-01-30", false)
+	ee.Draw.Program = drawwatch.ProgramEE
+	later := upd(5, "march1-0", "2024-03-01", false) // after the draw: not previous
+
+	feb6 := ann("february6-0", "2024-02-06", "health draw", hcp("2024-02-06", "Health occupations", n(379), n(430), nil))
+	tests := []struct {
+		name  string
+		draws []StoredDraw
+		want  string // date|count of the previous draw, "" for none
+	}{
+		{"latest earlier, merged with its table row", []StoredDraw{dec, jan, janRow, gone, ee, later}, "2024-01-10|900"},
+		{"removed and other programs skipped", []StoredDraw{dec, gone, ee}, "2023-12-01|"},
+		{"none", []StoredDraw{gone, later}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			plan, err := Compute(page(drawwatch.PageUpdates, updatesURL, feb6),
+				State{Announcements: stored(ann("x", "2024-01-01", "x")), Draws: tt.draws}, Options{Now: now, Route: toAll("slack")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(plan.Alerts) != 1 || len(plan.Alerts[0].Event.Previous) != 1 {
+				t.Fatalf("alerts = %+v", plan.Alerts)
+			}
+			got := ""
+			if p := plan.Alerts[0].Event.Previous[0]; p != nil {
+				got = p.Date + "|" + intString(p.Invitations)
+			}
+			if got != tt.want {
+				t.Errorf("previous = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestDroppedDrawComesApart: a draw gone from a changed announcement is
+// deleted, and the table row linked to it is free to link again.
+func TestDroppedDrawComesApart(t *testing.T) {
+	old := ann("february6-0", "2024-02-06", "two draws", hcp("2024-02-06", "Health occupations", n(379), n(430), nil),
+		hcp("2024-02-06", "Tech occupations", n(400), n(450), nil))
+	health := StoredDraw{ID: 7, AnnRow: 1, AnnID: old.ID, PageURL: updatesURL, PageKind: drawwatch.PageUpdates, Key: old.Draws[0].Key(), Draw: old.Draws[0]}
+	tech := StoredDraw{ID: 8, AnnRow: 1, AnnID: old.ID, PageURL: updatesURL, PageKind: drawwatch.PageUpdates, Key: old.Draws[1].Key(), Draw: old.Draws[1]}
+	_, row := tableRow(0, "noi-2024-02-06-hcp", hcp("2024-02-06", "", n(400), n(450), n(1000)))
+	row.MergedInto = tech.ID
+	// The tech draw moves to a category of its own wording: a new key.
+	cur := ann("february6-0", "2024-02-06", "two draws, reworded", old.Draws[0], hcp("2024-02-06", "Technology draw", n(400), n(450), nil))
+	plan, err := Compute(page(drawwatch.PageUpdates, updatesURL, cur), State{Announcements: stored(old), Draws: []StoredDraw{health, tech, row}},
+		Options{Now: now, Route: toAll("slack")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Link{{Table: DrawRef{ID: row.ID}, Updates: DrawRef{AnnID: "february6-0", Key: cur.Draws[1].Key()}}}
+	if diff := cmp.Diff(want, plan.Links); diff != "" {
+		t.Errorf("links (-want +got):\n%s", diff)
+	}
+	if got := intString(plan.Alerts[0].Event.Announcement.Draws[1].Invitations); got != "1000" {
+		t.Errorf("reworded draw count = %q, want the table's 1000", got)
+	}
+}
