@@ -85,6 +85,9 @@ func (s *Store) mergedDraws(ctx context.Context, f DrawFilter) ([]StoredDraw, er
 		q += ` AND d.date >= ?`
 		args = append(args, f.Since)
 	}
+	// Row order breaks the stable sort's ties (draws of one announcement):
+	// without it SQLite and PostgreSQL list them differently.
+	q += ` ORDER BY d.id`
 	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err

@@ -63,6 +63,7 @@ func commands() []command {
 		{"outbox retry", "ID | --all", "re-queue one alert, or every pending and dead one", cmdOutboxRetry},
 		{"notify test", "[--target NAME]", "send a test message to each target", cmdNotifyTest},
 		{"config check", "", "validate the config and print it with secrets masked", cmdConfigCheck},
+		{"store migrate", "--from FILE.db --to postgres://...", "copy a SQLite store into an empty PostgreSQL database, counts verified", cmdStoreMigrate},
 		{"healthcheck", "[--url URL]", "probe a running daemon's /healthz at the config's http.listen (for container HEALTHCHECKs)", cmdHealthcheck},
 		{"version", "", "print the version", cmdVersion},
 	}
