@@ -58,7 +58,10 @@ func (p *cdpPage) call(method string, params any, result any) error {
 }
 
 // eval runs a JavaScript expression in the page and decodes its JSON value.
-func (p *cdpPage) eval(expr string, out any) error {
+func (p *cdpPage) eval(expr string, out any) error { return p.evaluate(expr, false, out) }
+
+// evaluate is eval that can wait for the expression's promise to settle.
+func (p *cdpPage) evaluate(expr string, await bool, out any) error {
 	var res struct {
 		Result struct {
 			Value json.RawMessage `json:"value"`
@@ -67,7 +70,7 @@ func (p *cdpPage) eval(expr string, out any) error {
 			Text string `json:"text"`
 		} `json:"exceptionDetails"`
 	}
-	if err := p.call("Runtime.evaluate", map[string]any{"expression": expr, "returnByValue": true}, &res); err != nil {
+	if err := p.call("Runtime.evaluate", map[string]any{"expression": expr, "returnByValue": true, "awaitPromise": await}, &res); err != nil {
 		return err
 	}
 	if res.ExceptionDetails != nil {
@@ -153,6 +156,26 @@ func openPhone(t *testing.T, bin string, width, height int) *cdpPage {
 	return nil
 }
 
+// load navigates to url and waits until the page has loaded.
+func (p *cdpPage) load(t *testing.T, url string) {
+	t.Helper()
+	if err := p.call("Page.navigate", map[string]any{"url": url}, nil); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var state, href string
+		if p.eval("document.readyState", &state) == nil && state == "complete" &&
+			p.eval("location.href", &href) == nil && href == url {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s did not finish loading", url)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
 // phoneLayout is what the test measures of the status page in the browser.
 type phoneLayout struct {
 	InnerWidth   float64  `json:"inner_width"`
@@ -211,23 +234,7 @@ func TestStatusPageOnPhone(t *testing.T) {
 	})
 
 	page := openPhone(t, bin, 390, 844)
-	if err := page.call("Page.navigate", map[string]any{"url": "http://" + ln.Addr().String() + "/"}, nil); err != nil {
-		t.Fatal(err)
-	}
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		var state string
-		if err := page.eval("document.readyState", &state); err == nil && state == "complete" {
-			var url string
-			if err := page.eval("location.href", &url); err == nil && strings.HasPrefix(url, "http://") {
-				break
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("status page did not finish loading")
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	page.load(t, "http://"+ln.Addr().String()+"/")
 	var got phoneLayout
 	if err := page.eval(measurePhone, &got); err != nil {
 		t.Fatal(err)
