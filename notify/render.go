@@ -261,7 +261,9 @@ func drawParts(dr drawwatch.Draw, prev *drawwatch.Draw, highlight []string, fix 
 		old, had := before[f.key]
 		delete(before, f.key)
 		switch {
-		case before == nil || (had && old.value == f.value):
+		case before == nil || (had && old.value == f.value) || f.key == "previous":
+			// how the draw compares with the previous one moves with the
+			// corrected values; it is no correction of its own
 			facts.lines = append(facts.lines, labelLine(f.label, f.value))
 		case had && old.label == f.label:
 			facts.lines = append(facts.lines, changedLine(f.label, f.value, old.value))
@@ -495,6 +497,9 @@ func fieldLabel(an *drawwatch.Announcement, field string) string {
 		key := field[:i]
 		name = field[i+1:]
 		prefix = drawLabel(an, key)
+		if label, ok := eeFieldLabel(key, name); ok {
+			return label // one round per announcement: its title names it
+		}
 	}
 	label, ok := fieldNames[name]
 	if !ok {

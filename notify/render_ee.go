@@ -79,7 +79,7 @@ func eeFacts(dr drawwatch.Draw, prev *drawwatch.Draw) []fact {
 	if dr.TieBreak != "" {
 		add("tie_break", "Tie-break", eeTieBreak(dr.TieBreak)+" (profiles at the cut-off submitted before then were invited)")
 	}
-	if cmp := comparePrevious(dr, prev); cmp != "" {
+	if cmp := eeComparePrevious(dr, prev); cmp != "" {
 		add("previous", "Previous round of this kind", cmp)
 	}
 	if dr.StreamName != "" {
@@ -124,4 +124,57 @@ func sourceSite(link string) string {
 		return "ontario.ca"
 	}
 	return host
+}
+
+// eeFieldLabel names a changed field of an EE round ("round-434.score_min"
+// is "CRS cut-off"); ok is false for other draws' fields.
+func eeFieldLabel(key, name string) (string, bool) {
+	if !strings.HasPrefix(key, "round-") {
+		return "", false
+	}
+	switch name {
+	case "score_min":
+		return "CRS cut-off", true
+	case "invitations":
+		return "Invitations to apply", true
+	case "stream_name":
+		return "Round type", true
+	case "date":
+		return "Round date", true
+	}
+	if label, ok := fieldNames[name]; ok {
+		return upperFirst(label), true
+	}
+	return upperFirst(strings.ReplaceAll(name, "_", " ")), true
+}
+
+// eeComparePrevious says how the cut-off moved since the previous round of
+// the same kind: "up 18 from 452 (#399, 19 Feb 2026, 169 days earlier)".
+func eeComparePrevious(dr drawwatch.Draw, prev *drawwatch.Draw) string {
+	if prev == nil {
+		return ""
+	}
+	var when []string
+	if prev.Round != "" {
+		when = append(when, "#"+prev.Round)
+	}
+	if prev.Date != "" {
+		when = append(when, humanDate(prev.Date))
+		if days, ok := daysBetween(prev.Date, dr.Date); ok {
+			when = append(when, plural(days, "day")+" earlier")
+		}
+	}
+	at := ""
+	if len(when) > 0 {
+		at = " (" + strings.Join(when, ", ") + ")"
+	}
+	switch {
+	case dr.ScoreMin == nil || prev.ScoreMin == nil:
+		return "round" + at
+	case *dr.ScoreMin > *prev.ScoreMin:
+		return fmt.Sprintf("cut-off up %d from %d%s", *dr.ScoreMin-*prev.ScoreMin, *prev.ScoreMin, at)
+	case *dr.ScoreMin < *prev.ScoreMin:
+		return fmt.Sprintf("cut-off down %d from %d%s", *prev.ScoreMin-*dr.ScoreMin, *prev.ScoreMin, at)
+	}
+	return fmt.Sprintf("cut-off unchanged at %d%s", *dr.ScoreMin, at)
 }

@@ -35,7 +35,7 @@ func TestRenderEERound(t *testing.T) {
 		"Invitations to apply: 300",
 		"CRS cut-off: 470",
 		"Tie-break: 11 Oct 2025 14:55 UTC",
-		"Previous round of this kind: CRS min 470, up 18 from 452 on 19 Feb 2026 (169 days earlier)",
+		"Previous round of this kind: cut-off up 18 from 452 (#399, 19 Feb 2026, 169 days earlier)",
 		"Round type: Transport Occupations, 2026-Version 2",
 		"Programs: Federal Skilled Worker Program, Canadian Experience Class, Federal Skilled Trades Program",
 		"Pool: 229,100 candidates, 93,304 at CRS 451 or more (as of 3 Aug 2026)",
@@ -59,7 +59,7 @@ func TestRenderEECorrection(t *testing.T) {
 	if want := "Updated: Express Entry #434 — Transport occupations: 300 invitations, CRS 471, tie-break 11 Oct 2025 14:55 UTC"; m.Subject != want {
 		t.Errorf("subject\n got %q\nwant %q", m.Subject, want)
 	}
-	for _, want := range []string{"CRS cut-off: 471 (was 470)", "Express Entry #434 — Transport occupations — score min: 470 → 471"} {
+	for _, want := range []string{"CRS cut-off: 471 (was 470)", "• CRS cut-off: 470 → 471"} {
 		if !strings.Contains(m.Text, want) {
 			t.Errorf("correction text lacks %q:\n%s", want, m.Text)
 		}
@@ -72,5 +72,38 @@ func TestRenderWarning(t *testing.T) {
 	m := Render(drawwatch.Alert{Target: "ops", Event: ev}, nil)
 	if m.Subject != "drawwatch: ee-rounds read with a warning" || !strings.Contains(m.Text, "Aviation occupations") {
 		t.Errorf("warning alert: %q\n%s", m.Subject, m.Text)
+	}
+}
+
+// eeRound434Event is round 434's alert, or its correction (CRS 470 → 471),
+// with the previous transport round, for the golden files.
+func eeRound434Event(corrected bool) drawwatch.Event {
+	an := round434()
+	prev := drawwatch.Draw{Program: drawwatch.ProgramEE, Category: "transport", Round: "399", Date: "2026-02-19", ScoreKind: "CRS", ScoreMin: intp(452)}
+	ev := drawwatch.Event{Type: drawwatch.EventNew, Announcement: &an, Previous: []*drawwatch.Draw{&prev},
+		DetectedAt: time.Date(2026, 8, 7, 10, 20, 0, 0, time.UTC)}
+	if corrected {
+		an.Draws[0].ScoreMin = intp(471)
+		ev.Type = drawwatch.EventChanged
+		ev.Fields = []drawwatch.FieldChange{{Field: "round-434.score_min", Old: "470", New: "471"}}
+	}
+	return ev
+}
+
+func TestEEComparePrevious(t *testing.T) {
+	cur := drawwatch.Draw{Program: "EE", Round: "434", Date: "2026-08-07", ScoreMin: intp(470)}
+	tests := []struct {
+		prev *drawwatch.Draw
+		want string
+	}{
+		{nil, ""},
+		{&drawwatch.Draw{Round: "433", Date: "2026-08-06", ScoreMin: intp(481)}, "cut-off down 11 from 481 (#433, 6 Aug 2026, 1 day earlier)"},
+		{&drawwatch.Draw{Round: "430", Date: "2026-07-07", ScoreMin: intp(470)}, "cut-off unchanged at 470 (#430, 7 Jul 2026, 31 days earlier)"},
+		{&drawwatch.Draw{Round: "429"}, "round (#429)"},
+	}
+	for _, tt := range tests {
+		if got := eeComparePrevious(cur, tt.prev); got != tt.want {
+			t.Errorf("eeComparePrevious(%+v) = %q, want %q", tt.prev, got, tt.want)
+		}
 	}
 }

@@ -162,6 +162,8 @@ func TestRenderGolden(t *testing.T) {
 			Message:    "fetch https://www.ontario.ca/page/2024-ontario-immigrant-nominee-program-updates: captcha page (HTTP 200) 3 times in a row",
 			DetectedAt: time.Date(2024, 2, 6, 15, 4, 0, 0, time.UTC)}}, nil},
 		{"test", drawwatch.Alert{ID: 5, Target: "team-slack", Event: drawwatch.Event{Type: drawwatch.EventTest}}, nil},
+		{"ee-round-434", drawwatch.Alert{ID: 6, Target: "team", Event: eeRound434Event(false)}, nil},
+		{"ee-round-434-corrected", drawwatch.Alert{ID: 7, Target: "team", Event: eeRound434Event(true), ThreadRef: "1786100000.000100"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
