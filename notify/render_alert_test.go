@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -275,5 +276,37 @@ func TestRenderHTMLTemplate(t *testing.T) {
 	bad := Render(drawwatch.Alert{Event: drawwatch.Event{Type: drawwatch.EventNew, Announcement: &an}}, nil)
 	if strings.Contains(bad.HTML, "javascript:") || strings.Contains(bad.HTML, "<a ") {
 		t.Errorf("a javascript: source became a link:\n%s", bad.HTML)
+	}
+}
+
+// TestRenderCorrectionSlackLimits: a correction restates every draw, so a
+// big announcement's correction must stay within Slack's limits as a new
+// alert does (50 blocks, < 3,000 characters each, source link kept).
+func TestRenderCorrectionSlackLimits(t *testing.T) {
+	an := drawwatch.Announcement{Title: "Big draw", SourceURL: "https://www.ontario.ca/page/x#a"}
+	var fields []drawwatch.FieldChange
+	for i := range 40 {
+		d := drawwatch.Draw{Stream: drawwatch.StreamHCP, Category: fmt.Sprintf("Category %d", i), Date: "2024-02-06", ScoreKind: "CRS", ScoreMin: intp(400)}
+		for j := range 400 {
+			d.NOCs = append(d.NOCs, drawwatch.NOC{Code: fmt.Sprintf("%05d", i*1000+j), Title: "Occupation with a fairly long title & more words"})
+		}
+		an.Draws = append(an.Draws, d)
+		fields = append(fields, drawwatch.FieldChange{Field: d.Key() + ".score_min", Old: "390", New: "400"})
+	}
+	m := Render(drawwatch.Alert{Event: drawwatch.Event{Type: drawwatch.EventChanged, Announcement: &an, Fields: fields}}, nil)
+	if len(m.Blocks) > 50 {
+		t.Fatalf("%d blocks, Slack allows 50", len(m.Blocks))
+	}
+	for _, b := range m.Blocks {
+		if sb, ok := b.(*slack.SectionBlock); ok && utf8.RuneCountInString(sb.Text.Text) >= 3000 {
+			t.Errorf("section of %d characters", utf8.RuneCountInString(sb.Text.Text))
+		}
+	}
+	last, ok := m.Blocks[len(m.Blocks)-1].(*slack.ContextBlock)
+	if !ok || !strings.Contains(last.ContextElements.Elements[0].(*slack.TextBlockObject).Text, "https://www.ontario.ca/page/x#a") {
+		t.Error("source link is not the last block")
+	}
+	if !strings.Contains(m.Text, "Category 0 — score min: 390 → 400") || !strings.Contains(m.Text, "Score: CRS 400 and above (was CRS 390 and above)") {
+		t.Errorf("correction text lacks the change or the restated band")
 	}
 }
