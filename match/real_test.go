@@ -1,28 +1,20 @@
 package match
 
 import (
-	"errors"
-	"os"
 	"testing"
 
 	"github.com/drawwatch/drawwatch"
+	"github.com/drawwatch/drawwatch/internal/realpages"
 	"github.com/drawwatch/drawwatch/scraper"
 )
 
-const capture2024 = "../../shared/pages/ontario.ca/captured/2024-updates.2025-12.html"
+const capture2024 = "ontario.ca/captured/2024-updates.2025-12.html"
 
 // readShared reads a real page beside the repo; without ../shared the test
 // skips with one line, except in CI, where the pages must be there.
 func readShared(t testing.TB, path string) []byte {
 	t.Helper()
-	data, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) && os.Getenv("CI") != "true" {
-		t.Skipf("real pages not found at %s (clone ../shared beside the repo to run this)", path)
-	}
-	if err != nil {
-		t.Fatalf("read real page: %v", err)
-	}
-	return data
+	return realpages.Read(t, path)
 }
 
 // The 17 October 2024 Skilled Trades draw (CRS 405–435, NOC 72010 among

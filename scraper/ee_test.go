@@ -12,10 +12,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/drawwatch/drawwatch"
+	"github.com/drawwatch/drawwatch/internal/realpages"
 )
-
-// eeRoundsFile is IRCC's published rounds JSON, read in place.
-const eeRoundsFile = "../../shared/pages/canada.ca/ee_rounds_123_en.json"
 
 const eeURL = "https://www.canada.ca/content/dam/ircc/documents/json/ee_rounds_123_en.json"
 
@@ -23,14 +21,7 @@ const eeURL = "https://www.canada.ca/content/dam/ircc/documents/json/ee_rounds_1
 // except under CI (CI=true), which always has it.
 func readEERounds(tb testing.TB) []byte {
 	tb.Helper()
-	data, err := os.ReadFile(eeRoundsFile)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			tb.Fatalf("real rounds JSON missing under CI: %v", err)
-		}
-		tb.Skipf("real rounds JSON not available (%s, beside the repo as ../shared): %v", eeRoundsFile, err)
-	}
-	return data
+	return realpages.Read(tb, "canada.ca/ee_rounds_123_en.json")
 }
 
 func TestParseEERoundsRealDocument(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/drawwatch/drawwatch"
+	"github.com/drawwatch/drawwatch/internal/realpages"
 )
 
 const fuzzPrefix = 16 << 10
@@ -13,8 +14,12 @@ const fuzzPrefix = 16 << 10
 // FuzzParse: no input makes the parser panic, and what it returns keeps
 // its promises (a page or an error, hashes matching text).
 func FuzzParse(f *testing.F) {
+	real, _ := realpages.Optional(f)
 	for _, dir := range []string{"captured", "rendered", "crawl-md"} {
-		files, _ := filepath.Glob(filepath.Join(pagesDir, dir, "*"))
+		if real == "" {
+			break
+		}
+		files, _ := filepath.Glob(filepath.Join(real, "ontario.ca", dir, "*"))
 		for _, file := range files {
 			if data, err := os.ReadFile(file); err == nil {
 				f.Add(data)

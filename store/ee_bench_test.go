@@ -3,12 +3,12 @@ package store_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/drawwatch/drawwatch"
+	"github.com/drawwatch/drawwatch/internal/realpages"
 	"github.com/drawwatch/drawwatch/scraper"
 	"github.com/drawwatch/drawwatch/store"
 )
@@ -18,13 +18,7 @@ import (
 // silently), and again unchanged (every later run whose document changed
 // by one byte, or not at all behind a 304).
 func BenchmarkApplyEERounds(b *testing.B) {
-	data, err := os.ReadFile("../../shared/pages/canada.ca/ee_rounds_123_en.json")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			b.Fatalf("real rounds JSON missing under CI: %v", err)
-		}
-		b.Skipf("real rounds JSON not available (../shared beside the repo): %v", err)
-	}
+	data := realpages.Read(b, "canada.ca/ee_rounds_123_en.json")
 	page, err := scraper.ParseEERounds(data, "https://www.canada.ca/content/dam/ircc/documents/json/ee_rounds_123_en.json")
 	if err != nil {
 		b.Fatal(err)

@@ -3,18 +3,16 @@ package watch
 import (
 	"context"
 	"encoding/json"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/drawwatch/drawwatch"
 	"github.com/drawwatch/drawwatch/config"
+	"github.com/drawwatch/drawwatch/internal/realpages"
 	"github.com/drawwatch/drawwatch/notify"
 	"github.com/drawwatch/drawwatch/store"
 )
-
-const eeRoundsFile = "../../shared/pages/canada.ca/ee_rounds_123_en.json"
 
 const eePath = "/content/dam/ircc/documents/json/ee_rounds_123_en.json"
 
@@ -27,13 +25,7 @@ type eeDoc struct {
 
 func readEEDoc(t *testing.T) eeDoc {
 	t.Helper()
-	data, err := os.ReadFile(eeRoundsFile)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("real rounds JSON missing under CI: %v", err)
-		}
-		t.Skipf("real rounds JSON not available (%s, beside the repo as ../shared): %v", eeRoundsFile, err)
-	}
+	data := realpages.Read(t, "canada.ca/ee_rounds_123_en.json")
 	var d eeDoc
 	if err := json.Unmarshal(data, &d); err != nil {
 		t.Fatal(err)

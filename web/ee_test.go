@@ -3,13 +3,13 @@ package web
 import (
 	"context"
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/drawwatch/drawwatch"
+	"github.com/drawwatch/drawwatch/internal/realpages"
 	"github.com/drawwatch/drawwatch/scraper"
 	"github.com/drawwatch/drawwatch/store"
 )
@@ -20,13 +20,7 @@ const eeURL = "https://www.canada.ca/content/dam/ircc/documents/json/ee_rounds_1
 // OINP fixture: the rounds get their own table and CRS cut-off charts,
 // and stay out of the OINP table and charts.
 func TestStatusExpressEntrySection(t *testing.T) {
-	data, err := os.ReadFile("../../shared/pages/canada.ca/ee_rounds_123_en.json")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("real rounds JSON missing under CI: %v", err)
-		}
-		t.Skipf("real rounds JSON not available (../shared beside the repo): %v", err)
-	}
+	data := realpages.Read(t, "canada.ca/ee_rounds_123_en.json")
 	page, err := scraper.Parse("", data, eeURL)
 	if err != nil {
 		t.Fatal(err)

@@ -2,9 +2,7 @@ package web
 
 import (
 	"context"
-	"errors"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,6 +11,7 @@ import (
 	"github.com/mmcdole/gofeed"
 
 	"github.com/drawwatch/drawwatch"
+	"github.com/drawwatch/drawwatch/internal/realpages"
 	"github.com/drawwatch/drawwatch/scraper"
 	"github.com/drawwatch/drawwatch/store"
 )
@@ -21,14 +20,7 @@ import (
 // in CI, where the pages must be there.
 func realStore(t *testing.T, rel, url string) *store.Store {
 	t.Helper()
-	path := filepath.Join("..", "..", "shared", "pages", rel)
-	data, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) && os.Getenv("CI") != "true" {
-		t.Skipf("real page %s not found (clone ../shared beside the repo to run this)", path)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := realpages.Read(t, rel)
 	page, err := scraper.Parse(drawwatch.PageUpdates, data, url)
 	if err != nil {
 		t.Fatal(err)

@@ -2,12 +2,12 @@ package web
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/drawwatch/drawwatch"
+	"github.com/drawwatch/drawwatch/internal/realpages"
 	"github.com/drawwatch/drawwatch/scraper"
 	"github.com/drawwatch/drawwatch/store"
 )
@@ -15,12 +15,7 @@ import (
 // sharedPage is read in place from the shared real pages beside the repo.
 func sharedPage(t *testing.T, rel string) []byte {
 	t.Helper()
-	path := filepath.Join("..", "..", "shared", "pages", rel)
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Skipf("real page %s not available (CI keeps ../shared beside the checkout): %v", path, err)
-	}
-	return data
+	return realpages.Read(t, rel)
 }
 
 // TestStatusRealPage renders the status page over the real 2024 updates

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -15,19 +14,15 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/drawwatch/drawwatch/internal/realpages"
 )
 
 // realCapture2024 serves the real 2024 updates page, or skips (fails in CI)
 // without ../shared.
 func realCapture2024(t *testing.T) *httptest.Server {
 	t.Helper()
-	page, err := os.ReadFile(realPages + "captured/2024-updates.2025-12.html")
-	if errors.Is(err, os.ErrNotExist) && os.Getenv("CI") != "true" {
-		t.Skip("real pages not found beside the repo (../shared); skipping")
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	page := realpages.Read(t, "ontario.ca/captured/2024-updates.2025-12.html")
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/updates" {
 			http.NotFound(w, r)

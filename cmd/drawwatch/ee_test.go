@@ -5,16 +5,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/drawwatch/drawwatch"
 	"github.com/drawwatch/drawwatch/demo"
+	"github.com/drawwatch/drawwatch/internal/realpages"
 )
-
-const realEERounds = "../../../shared/pages/canada.ca/ee_rounds_123_en.json"
 
 func TestDemoShowsAnEERound(t *testing.T) {
 	code, out, errOut := runCLI(t, "demo", "--store", filepath.Join(t.TempDir(), "demo.db"))
@@ -32,7 +30,7 @@ func TestDemoShowsAnEERound(t *testing.T) {
 }
 
 func TestParseReadsTheEERoundsJSON(t *testing.T) {
-	skipWithoutShared(t, realEERounds)
+	realEERounds := realpages.Path(t, "canada.ca/ee_rounds_123_en.json")
 	code, out, errOut := runCLI(t, "parse", realEERounds, "--json")
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, errOut)
@@ -124,17 +122,5 @@ url = "%[1]s%[2]s"
 	}
 	if code, _, errOut = runCLI(t, "draws", "--config", cfg, "--program", "PNP"); code != exitUsage || !strings.Contains(errOut, "want one of OINP, EE") {
 		t.Errorf("--program PNP: exit %d, %q", code, errOut)
-	}
-}
-
-// skipWithoutShared skips when the real pages are not beside the repo,
-// except under CI, which always has them.
-func skipWithoutShared(t *testing.T, path string) {
-	t.Helper()
-	if _, err := os.Stat(path); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("real page %s missing under CI: %v", path, err)
-		}
-		t.Skipf("real page %s not available (../shared beside the repo): %v", path, err)
 	}
 }

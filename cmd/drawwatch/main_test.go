@@ -26,6 +26,7 @@ import (
 
 	"github.com/drawwatch/drawwatch"
 	"github.com/drawwatch/drawwatch/demo"
+	"github.com/drawwatch/drawwatch/internal/realpages"
 	"github.com/drawwatch/drawwatch/store/pgtest"
 )
 
@@ -44,7 +45,12 @@ func TestMain(m *testing.M) {
 	os.Exit(pgtest.Main(m)) // stops the PostgreSQL server the failover tests started, if any
 }
 
-const realPages = "../../../shared/pages/ontario.ca/"
+// realPage is the path of a real ontario.ca page, read in place: the test
+// is skipped without ../shared, and fails under CI.
+func realPage(t *testing.T, rel string) string {
+	t.Helper()
+	return realpages.Path(t, "ontario.ca/"+rel)
+}
 
 func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
@@ -119,7 +125,7 @@ func TestConfigCheck(t *testing.T) {
 }
 
 func TestParseCommand(t *testing.T) {
-	code, out, errOut := runCLI(t, "parse", realPages+"captured/2024-updates.2025-12.html", "--json")
+	code, out, errOut := runCLI(t, "parse", realPage(t, "captured/2024-updates.2025-12.html"), "--json")
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -147,11 +153,11 @@ func TestParseCommand(t *testing.T) {
 		}
 	}
 
-	code, _, errOut = runCLI(t, "parse", realPages+"rendered/bot-block-captcha.html")
+	code, _, errOut = runCLI(t, "parse", realPage(t, "rendered/bot-block-captcha.html"))
 	if code != exitBlocked || !strings.Contains(errOut, "captcha") {
 		t.Errorf("captcha page: exit %d, stderr %q; want exit %d naming the captcha", code, errOut, exitBlocked)
 	}
-	code, out, _ = runCLI(t, "parse", "--kind", "noi", realPages+"rendered/oinp-express-entry-notifications-interest.html")
+	code, out, _ = runCLI(t, "parse", "--kind", "noi", realPage(t, "rendered/oinp-express-entry-notifications-interest.html"))
 	if code != exitOK || !strings.Contains(out, "noi page") {
 		t.Errorf("noi table page: exit %d\n%s", code, out)
 	}
