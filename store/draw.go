@@ -176,10 +176,10 @@ func (s *Store) news(ctx context.Context, f DrawFilter) ([]StoredDraw, error) {
 
 // AnnouncementVersion is one stored content version of an announcement.
 type AnnouncementVersion struct {
-	Hash         string
-	SeenAt       time.Time
-	Announcement drawwatch.Announcement
-	Fields       []drawwatch.FieldChange // vs the previous version; empty for the first
+	Hash         string                  `json:"hash"`
+	SeenAt       time.Time               `json:"seen_at"`
+	Announcement drawwatch.Announcement  `json:"announcement"`
+	Fields       []drawwatch.FieldChange `json:"fields"` // vs the previous version; empty for the first
 }
 
 // History lists the versions of the announcement with this ID or anchor,
