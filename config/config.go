@@ -41,18 +41,22 @@ const DefaultCron = "CRON_TZ=America/Toronto */10 7-21 * * MON-FRI"
 
 // Config is the whole configuration file.
 type Config struct {
-	Store    Store    `toml:"store"`
-	Fetch    Fetch    `toml:"fetch"`
-	Schedule Schedule `toml:"schedule"`
-	HTTP     HTTP     `toml:"http"`
-	Log      Log      `toml:"log"`
-	Health   Health   `toml:"health"`
-	Delivery Delivery `toml:"delivery"`
-	Sources  []Source `toml:"source"`
-	Slack    []Slack  `toml:"slack"`
-	Email    []Email  `toml:"email"`
-	Routes   []Route  `toml:"route"`
-	Clients  Clients  `toml:"clients"`
+	Store    Store      `toml:"store"`
+	Fetch    Fetch      `toml:"fetch"`
+	Schedule Schedule   `toml:"schedule"`
+	HTTP     HTTP       `toml:"http"`
+	Log      Log        `toml:"log"`
+	Health   Health     `toml:"health"`
+	Delivery Delivery   `toml:"delivery"`
+	Sources  []Source   `toml:"source"`
+	Slack    []Slack    `toml:"slack"`
+	Email    []Email    `toml:"email"`
+	Webhook  []Webhook  `toml:"webhook"`
+	Teams    []Teams    `toml:"teams"`
+	Telegram []Telegram `toml:"telegram"`
+	Discord  []Discord  `toml:"discord"`
+	Routes   []Route    `toml:"route"`
+	Clients  Clients    `toml:"clients"`
 
 	// File is the path the config was read from ("" for defaults).
 	File string `toml:"-"`
@@ -377,7 +381,7 @@ func (c *Config) stringFields() []stringField {
 			f = append(f, stringField{fmt.Sprintf("%sto[%d]", p, j), &e.To[j]})
 		}
 	}
-	return f
+	return append(f, c.channelStringFields()...)
 }
 
 // newConfig holds the defaults that zero could not mark as unset
@@ -483,6 +487,9 @@ func (c *Config) resolveRelative(dir string) {
 		rel(&c.Email[i].PasswordFile)
 		rel(&c.Email[i].CAFile)
 	}
+	for _, p := range c.channelFilePaths() {
+		rel(p)
+	}
 }
 
 // readSecretFiles reads *_file secrets. The error names the key and path,
@@ -513,6 +520,9 @@ func (c *Config) readSecretFiles() error {
 		if err := read(fmt.Sprintf("email[%d].password_file", i), e.PasswordFile, &e.Password); err != nil {
 			return err
 		}
+	}
+	if err := c.readChannelSecrets(read); err != nil {
+		return err
 	}
 	if err := read("store.password_file", c.Store.PasswordFile, &c.Store.Password); err != nil {
 		return err
@@ -666,6 +676,7 @@ func (c *Config) Validate() error {
 			bad("%s: username and password go together", key)
 		}
 	}
+	c.validateChannels(addTarget, bad)
 	for i, r := range c.Routes {
 		key := fmt.Sprintf("route[%d]", i)
 		if len(r.Targets) == 0 {
@@ -673,7 +684,7 @@ func (c *Config) Validate() error {
 		}
 		for _, t := range r.Targets {
 			if _, ok := targets[t]; !ok {
-				bad("%s.targets: no [[slack]] or [[email]] is named %q", key, t)
+				bad("%s.targets: no target ([[slack]], [[email]], [[webhook]], [[teams]], [[telegram]], [[discord]]) is named %q", key, t)
 			}
 		}
 		for _, k := range r.Kinds {
@@ -791,7 +802,7 @@ func (c *Config) Targets() []string {
 	for _, e := range c.Email {
 		names = append(names, e.Name)
 	}
-	return names
+	return append(names, c.channelTargets()...)
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -24,6 +24,7 @@ func (c *Config) Masked() (string, error) {
 	for i := range cp.Email {
 		maskValue(&cp.Email[i].Password)
 	}
+	cp.maskChannels(c)
 	cp.Store.URL = maskURLPassword(cp.Store.URL)
 	var buf bytes.Buffer
 	if err := toml.NewEncoder(&buf).Encode(cp); err != nil {

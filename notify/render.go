@@ -87,6 +87,17 @@ func Render(a drawwatch.Alert, highlight []string) Message {
 // in zone, named so the reader knows which: the schedule's zone, so the
 // ops email and the status page agree.
 func RenderIn(a drawwatch.Alert, highlight []string, zone *time.Location) Message {
+	d := renderDoc(a, highlight, zone)
+	return Message{
+		Subject: cleanHeader(d.subject),
+		Text:    d.plain(),
+		HTML:    d.html(),
+		Blocks:  d.blocks(),
+	}
+}
+
+// renderDoc is the format-neutral alert every channel lays out for itself.
+func renderDoc(a drawwatch.Alert, highlight []string, zone *time.Location) doc {
 	var d doc
 	ev := a.Event
 	switch ev.Type {
@@ -109,12 +120,7 @@ func RenderIn(a drawwatch.Alert, highlight []string, zone *time.Location) Messag
 	if ev.Type == drawwatch.EventNew || ev.Type == drawwatch.EventChanged {
 		d.parts = withClients(d.parts, a.Clients)
 	}
-	return Message{
-		Subject: cleanHeader(d.subject),
-		Text:    d.plain(),
-		HTML:    d.html(),
-		Blocks:  d.blocks(),
-	}
+	return d
 }
 
 func titlePart(s string) part {

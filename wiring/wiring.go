@@ -124,6 +124,11 @@ func (a *App) Notifiers(router *notify.Router) ([]notify.Notifier, error) {
 		}
 		ns = append(ns, n)
 	}
+	more, err := a.channelNotifiers(router)
+	if err != nil {
+		return nil, err
+	}
+	ns = append(ns, more...)
 	if a.Roster != nil {
 		cr := a.ClientRouting(router)
 		for i, n := range ns {

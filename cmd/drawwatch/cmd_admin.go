@@ -42,7 +42,7 @@ func cmdNotifyTest(ctx context.Context, env *cliEnv, args []string) error {
 		if where == "" {
 			where = "the defaults (no config file)"
 		}
-		return usagef("no [[slack]] or [[email]] target is configured in %s", where)
+		return usagef("no target ([[slack]], [[email]], [[webhook]], [[teams]], [[telegram]], [[discord]]) is configured in %s", where)
 	}
 	failed, tried := false, 0
 	for _, n := range ns {
@@ -98,6 +98,9 @@ func cmdConfigCheck(ctx context.Context, env *cliEnv, args []string) error {
 	src := cfg.File
 	if src == "" {
 		src = "(no config file: defaults)"
+	}
+	for _, w := range cfg.Warnings() {
+		fmt.Fprintf(env.stdout, "# warning: %s\n", w)
 	}
 	fmt.Fprintf(env.stdout, "# %s is valid. Effective configuration, secrets masked:\n\n%s", src, out)
 	return nil

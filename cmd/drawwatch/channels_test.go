@@ -1,0 +1,71 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// channelHook records what each new target kind receives.
+type channelHook struct {
+	mu    sync.Mutex
+	paths []string
+	body  map[string]string
+}
+
+func (h *channelHook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	b, _ := io.ReadAll(r.Body)
+	h.mu.Lock()
+	h.paths = append(h.paths, r.URL.Path)
+	if h.body == nil {
+		h.body = map[string]string{}
+	}
+	h.body[r.URL.Path] = string(b)
+	h.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json")
+	switch {
+	case strings.Contains(r.URL.Path, "/sendMessage"):
+		io.WriteString(w, `{"ok":true,"result":{"message_id":77}}`)
+	case strings.HasPrefix(r.URL.Path, "/discord"):
+		io.WriteString(w, `{"id":"1200"}`)
+	case strings.HasPrefix(r.URL.Path, "/teams"):
+		w.WriteHeader(http.StatusAccepted)
+	default:
+		io.WriteString(w, `{}`)
+	}
+}
+
+// TestNotifyTestReachesChannelTargets: `notify test` sends to every new
+// target kind, and `config check` masks their secrets.
+func TestNotifyTestReachesChannelTargets(t *testing.T) {
+	hook := &channelHook{}
+	srv := httptest.NewServer(hook)
+	defer srv.Close()
+	dir := t.TempDir()
+	writeFile(t, dir, "crm.secret", "whsec-SECRET-0123456789abcdef")
+	cfg := writeFile(t, dir, "drawwatch.toml", fmt.Sprintf(`
+[store]
+path = "dw.db"
+[[webhook]]
+name = "crm"
+url = "%[1]s/hooks/SECRET-CRM"
+secret_file = "crm.secret"
+[[route]]
+targets = ["crm"]
+`, srv.URL))
+	code, out, errOut := runCLI(t, "notify", "test", "--config", cfg)
+	if code != exitOK || !strings.Contains(out, "crm") {
+		t.Fatalf("notify test: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if got := hook.body["/hooks/SECRET-CRM"]; !strings.Contains(got, `"event":"test"`) {
+		t.Errorf("webhook got %q", got)
+	}
+	code, out, _ = runCLI(t, "config", "check", "--config", cfg)
+	if code != exitOK || strings.Contains(out, "SECRET") || !strings.Contains(out, "[[webhook]]") {
+		t.Errorf("config check: exit %d\n%s", code, out)
+	}
+}

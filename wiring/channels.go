@@ -1,0 +1,25 @@
+package wiring
+
+import (
+	"fmt"
+
+	"github.com/drawwatch/drawwatch/config"
+	"github.com/drawwatch/drawwatch/notify"
+)
+
+// channelNotifiers builds the [[webhook]], [[teams]], [[telegram]] and
+// [[discord]] targets.
+func (a *App) channelNotifiers(router *notify.Router) ([]notify.Notifier, error) {
+	zone := config.ScheduleZone(a.Config.Schedule.Cron)
+	timeout := a.Config.Fetch.Timeout.Duration
+	var ns []notify.Notifier
+	for _, w := range a.Config.Webhook {
+		n, err := notify.NewWebhook(notify.WebhookConfig{Name: w.Name, URL: w.URL, Secret: w.Secret, Timeout: timeout},
+			notify.WithWebhookZone(zone))
+		if err != nil {
+			return nil, configErr(fmt.Errorf("webhook target %q: %w", w.Name, err))
+		}
+		ns = append(ns, n)
+	}
+	return ns, nil
+}
