@@ -305,10 +305,10 @@ func heldAlerts(ctx context.Context, x execer) ([]engine.HeldAlert, error) {
 // pass go out, due when it was queued. The watch runner calls it when a
 // pass ends.
 func (s *Store) ReleasePass(ctx context.Context, pass time.Time) (int, error) {
-	res, err := s.db.ExecContext(ctx, `UPDATE outbox SET held_pass = 0, next_try = created_at
+	res, err := s.fencedExec(ctx, "release the alerts of a pass", `UPDATE outbox SET held_pass = 0, next_try = created_at
 		WHERE held_pass != 0 AND held_pass <= ?`, toNanos(pass))
 	if err != nil {
-		return 0, s.wrap("release the alerts of a pass", err)
+		return 0, err
 	}
 	n, err := res.RowsAffected()
 	return int(n), err
