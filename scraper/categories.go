@@ -155,22 +155,32 @@ func sentenceCategory(s string) string {
 	return ""
 }
 
-// clauseCategory is the occupation group one clause names, for a sentence
-// that gives one stream several bands ("a score of 73 for health
-// occupations and 70 for tech occupations").
-func clauseCategory(clause string) string {
-	if c := knownCategory(clause); c != "" {
-		return c
-	}
-	lower := strings.ToLower(clause)
-	at, name := -1, ""
+// bandCategories are the occupation groups a sentence with several bands
+// names for each ("a score of 73 and above for health occupations and 70
+// and above for tech occupations"): each group named goes to the band
+// nearest it; "" for a band none is nearest.
+func bandCategories(s string, bands []bandAt) []string {
+	out := make([]string, len(bands))
+	lower := strings.ToLower(s)
 	for _, g := range occupationGroups {
-		if loc := g.re.FindStringIndex(lower); loc != nil && (at < 0 || loc[0] > at) {
-			at, name = loc[0], g.name // the group named last is the clause's own
+		for _, loc := range g.re.FindAllStringIndex(lower, -1) {
+			best, dist := -1, len(s)
+			for bi, b := range bands {
+				d := 0
+				switch {
+				case loc[1] <= b.start:
+					d = b.start - loc[1]
+				case loc[0] >= b.end:
+					d = loc[0] - b.end
+				}
+				if d < dist {
+					best, dist = bi, d
+				}
+			}
+			if best >= 0 && out[best] == "" {
+				out[best] = categoryName(g.name + " occupations")
+			}
 		}
 	}
-	if name == "" {
-		return ""
-	}
-	return categoryName(name + " occupations")
+	return out
 }

@@ -233,6 +233,10 @@ func (x *drawExtractor) sentence(ii, si int, s string) {
 	x.groups++
 	var prev []drawwatch.Stream
 	var drawBand []int // band of each draw this sentence makes
+	var cats []string   // occupation group of each band, when there are several
+	if len(bands) > 1 {
+		cats = bandCategories(s, bands)
+	}
 	from := 0
 	first := len(x.draws)
 	for bi, bd := range bands {
@@ -265,7 +269,7 @@ func (x *drawExtractor) sentence(ii, si int, s string) {
 		prev = streams
 		clause := s[from:bd.end]
 		for _, st := range streams {
-			d := x.newDraw(st, x.category(s, clause, bands))
+			d := x.newDraw(st, x.category(s, cats, bi))
 			d.ScoreMin, d.ScoreMax = bd.lo, bd.hi
 			d.Date = x.clauseDate(ii, clause, len(bands) > 1)
 			x.draws = append(x.draws, d)
@@ -280,17 +284,15 @@ func (x *drawExtractor) sentence(ii, si int, s string) {
 	x.inlineCodes(ii, si, s, bands, first, drawBand)
 }
 
-// category is a band's category: its sub-heading's, else its clause's when
-// the sentence gives one stream several bands, else its sentence's, else
-// the title's.
-func (x *drawExtractor) category(s, clause string, bands []bandAt) string {
+// category is a band's category: its sub-heading's, else the occupation
+// group named nearest it in a sentence of several bands, else its
+// sentence's, else the title's.
+func (x *drawExtractor) category(s string, cats []string, bi int) string {
 	if x.section != "" {
 		return x.section
 	}
-	if len(bands) > 1 {
-		if c := clauseCategory(clause); c != "" {
-			return c
-		}
+	if bi < len(cats) && cats[bi] != "" {
+		return cats[bi]
 	}
 	if c := sentenceCategory(s); c != "" {
 		return c

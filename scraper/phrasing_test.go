@@ -61,6 +61,11 @@ func TestPhrasingPages(t *testing.T) {
 			{drawwatch.StreamMastersGraduate, "", intp(45), nil, nil, []string{}, "2026-05-12"},
 			{drawwatch.StreamPhDGraduate, "", intp(50), nil, nil, []string{}, "2026-05-12"},
 		}, intp(620)},
+		// one sentence, one stream, two bands: each with its clause's date and occupation group
+		{"shared-list-one-sentence.html", "may12-5", []drawFacts{
+			{drawwatch.StreamEJOInternationalStudent, "Health occupations", intp(73), nil, nil, []string{}, "2026-05-12"},
+			{drawwatch.StreamEJOInternationalStudent, "Tech occupations", intp(70), nil, nil, []string{}, "2026-05-13"},
+		}, nil},
 		{"subheadings-strong-table.html", "june3-0", []drawFacts{
 			{drawwatch.StreamHCP, "Health occupations", intp(412), intp(436), intp(310), []string{"31301", "32101"}, "2026-06-03"},
 			{drawwatch.StreamHCP, "Tech occupations", intp(440), intp(452), intp(145), []string{"21231"}, "2026-06-03"},
