@@ -233,7 +233,7 @@ func (x *drawExtractor) sentence(ii, si int, s string) {
 	x.groups++
 	var prev []drawwatch.Stream
 	var drawBand []int // band of each draw this sentence makes
-	var cats []string   // occupation group of each band, when there are several
+	var cats []string  // occupation group of each band, when there are several
 	if len(bands) > 1 {
 		cats = bandCategories(s, bands)
 	}
