@@ -26,6 +26,10 @@ func TestDrawSubjectLead(t *testing.T) {
 	unknown := drawwatch.Announcement{Title: "A stream drawwatch does not know", Draws: []drawwatch.Draw{
 		{Stream: "regional-pilot", StreamName: "Regional Immigration Pilot", Date: "2024-05-02", ScoreKind: "EOI", ScoreMin: intp(40), ScoreMax: intp(60)},
 	}}
+	noStream := drawwatch.Announcement{Title: "Invitations issued", Draws: []drawwatch.Draw{
+		{Category: "Tech occupations", Date: "2024-07-09", ScoreKind: "EOI", ScoreMin: intp(63)},
+	}}
+	bare := drawwatch.Announcement{Title: "Invitations issued", Draws: []drawwatch.Draw{{Date: "2024-07-09"}}}
 	feb6 := hcpFeb6()
 	fixed := changedEvent()
 	tests := []struct {
@@ -41,6 +45,8 @@ func TestDrawSubjectLead(t *testing.T) {
 		{"count, no band", drawwatch.Event{Type: drawwatch.EventNew, Announcement: &noBand}, "[OINP] Masters Graduate · 1,143 ITAs · 11 Mar 2024", []string{"Masters Graduate", "1,143 ITAs", "11 Mar 2024"}},
 		{"stream not in the table", drawwatch.Event{Type: drawwatch.EventNew, Announcement: &unknown}, "[OINP] Regional Immigration Pilot · EOI 40–60 · 2 May 2024", []string{"Regional Immigration Pilot", "EOI 40–60", "2 May 2024"}},
 		{"correction keeps the draw date", fixed, "[OINP] Updated: HCP · CRS 385–430 · 6 Feb 2024 · Health occupations", []string{"Updated", "HCP", "CRS 385–430", "6 Feb 2024"}},
+		{"no stream read: category leads", drawwatch.Event{Type: drawwatch.EventNew, Announcement: &noStream}, "[OINP] Tech occupations · EOI 63 and above · 9 Jul 2024", []string{"Tech occupations", "EOI 63", "9 Jul 2024"}},
+		{"nothing but a date: the title leads", drawwatch.Event{Type: drawwatch.EventNew, Announcement: &bare}, "[OINP] Invitations issued · 9 Jul 2024", []string{"Invitations issued", "9 Jul 2024"}},
 		{"new announcement object", drawwatch.Event{Type: drawwatch.EventNew, Announcement: &feb6}, "[OINP] HCP · CRS 379–430 · 6 Feb 2024 · Health occupations", []string{"HCP"}},
 	}
 	for _, tt := range tests {

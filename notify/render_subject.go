@@ -53,7 +53,17 @@ func drawSubject(prefix string, an *drawwatch.Announcement, title string) string
 	if dr.Program != "" {
 		program = dr.Program
 	}
-	lead := []string{shortStream(dr)}
+	var lead []string
+	tail := dr.Category
+	switch stream := shortStream(dr); {
+	case stream != "":
+		lead = append(lead, stream)
+	case tail != "":
+		// no stream read: the category is the next best thing to triage on
+		lead, tail = append(lead, tail), ""
+	default:
+		lead = append(lead, announcementTitle(an, "OINP draw"))
+	}
 	switch {
 	case scoreBand(dr) != "":
 		lead = append(lead, scoreBand(dr))
@@ -68,7 +78,6 @@ func drawSubject(prefix string, an *drawwatch.Announcement, title string) string
 		lead = append(lead, humanDate(date))
 	}
 	s := "[" + program + "] " + prefix + strings.Join(lead, " · ")
-	tail := dr.Category
 	if n := len(an.Draws) - 1; n > 0 {
 		tail = strings.TrimSpace(tail + " +" + plural(n, "more draw"))
 	}
