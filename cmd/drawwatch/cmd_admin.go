@@ -2,16 +2,13 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"time"
 
-	"github.com/drawwatch/drawwatch"
 	"github.com/drawwatch/drawwatch/config"
-	"github.com/drawwatch/drawwatch/notify"
 	"github.com/drawwatch/drawwatch/scraper"
+	"github.com/drawwatch/drawwatch/wiring"
 )
 
 func cmdNotifyTest(ctx context.Context, env *cliEnv, args []string) error {
@@ -50,7 +47,7 @@ func cmdNotifyTest(ctx context.Context, env *cliEnv, args []string) error {
 			continue
 		}
 		tried++
-		if err := sendTest(ctx, a, n); err != nil {
+		if err := a.SendTest(ctx, n); err != nil {
 			fmt.Fprintf(env.stdout, "%-20s FAILED  %v\n", n.Name(), err)
 			failed = true
 			continue
@@ -64,17 +61,6 @@ func cmdNotifyTest(ctx context.Context, env *cliEnv, args []string) error {
 		return &exitError{code: exitFailed}
 	}
 	return nil
-}
-
-func sendTest(ctx context.Context, a *app, n notify.Notifier) error {
-	al := drawwatch.Alert{Target: n.Name(), CreatedAt: time.Now(), Event: drawwatch.Event{
-		Type: drawwatch.EventTest, DetectedAt: time.Now(),
-		Message: fmt.Sprintf("drawwatch %s test message for target %q: if you can read this, alerts will arrive here.", scraper.Version, n.Name()),
-	}}
-	sctx, cancel := context.WithTimeout(ctx, a.Config.Delivery.Wait.Duration)
-	defer cancel()
-	_, err := n.Send(sctx, al)
-	return err
 }
 
 func cmdConfigCheck(ctx context.Context, env *cliEnv, args []string) error {
@@ -129,7 +115,7 @@ func cmdHealthcheck(ctx context.Context, env *cliEnv, args []string) error {
 		if err != nil {
 			return err
 		}
-		if *target, err = healthzURL(a.Config.HTTP.BindAddr()); err != nil {
+		if *target, err = wiring.HealthzURL(a.Config.HTTP.BindAddr()); err != nil {
 			return withCode(exitUsage, err)
 		}
 	}
@@ -149,20 +135,4 @@ func cmdHealthcheck(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	fmt.Fprintln(env.stdout, "ok")
 	return nil
-}
-
-// healthzURL is where a daemon listening on listen answers /healthz; a
-// wildcard host is reached on loopback.
-func healthzURL(listen string) (string, error) {
-	if listen == "" {
-		return "", errors.New("healthcheck: http.listen is empty in the config, so the daemon serves no /healthz; set it, or pass --url")
-	}
-	host, port, err := net.SplitHostPort(listen)
-	if err != nil {
-		return "", fmt.Errorf("healthcheck: http.listen %q: %w", listen, err)
-	}
-	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
-		host = "127.0.0.1"
-	}
-	return "http://" + net.JoinHostPort(host, port) + "/healthz", nil
 }

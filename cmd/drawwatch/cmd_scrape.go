@@ -58,8 +58,8 @@ func scrapeOnce(ctx context.Context, a *app, env *cliEnv, st *store.Store) error
 		return lost
 	}
 	failure := passFailure(rep)
-	err = deliverQueued(ctx, a, env, st, router)
-	if dead := deadAlerts(ctx, st); dead != nil {
+	err = a.DeliverQueued(ctx, st, router, env.stdout, env.stderr)
+	if dead := wiring.DeadAlerts(ctx, st); dead != nil {
 		if err != nil {
 			env.errorf("%v", dead)
 		} else {
@@ -126,64 +126,4 @@ func passFailure(rep watch.Report) error {
 		return nil
 	}
 	return withCode(exitFailed, fmt.Errorf("not every source was read:\n  %s", strings.ReplaceAll(rep.Err().Error(), "\n", "\n  ")))
-}
-
-// deadAlerts is an error while any alert is dead: a run that leaves alerts
-// undelivered for good must not look like a success to cron or systemd.
-func deadAlerts(ctx context.Context, st store.Outbox) error {
-	dead, err := st.Alerts(ctx, drawwatch.AlertDead)
-	if err != nil {
-		return fmt.Errorf("list dead alerts: %w", err)
-	}
-	if len(dead) == 0 {
-		return nil
-	}
-	const shown = 5
-	var lines []string
-	for i, al := range dead {
-		if i == shown {
-			lines = append(lines, fmt.Sprintf("... and %d more (drawwatch outbox)", len(dead)-shown))
-			break
-		}
-		lines = append(lines, fmt.Sprintf("alert %d to %s: %s (re-queue: drawwatch outbox retry %d)", al.ID, al.Target, al.LastError, al.ID))
-	}
-	return withCode(exitFailed, fmt.Errorf("%d alerts are dead (given up on) and will not be sent until re-queued; fix the target, then `drawwatch outbox retry ID` or `drawwatch outbox retry --all`:\n  %s",
-		len(dead), strings.Join(lines, "\n  ")))
-}
-
-// deliverQueued sends what is due, within the configured wait; what cannot
-// be delivered now stays queued for the next run or the daemon.
-func deliverQueued(ctx context.Context, a *app, env *cliEnv, st *store.Store, router *notify.Router) error {
-	ns, err := a.Notifiers(router)
-	if err != nil {
-		return withCode(exitUsage, err)
-	}
-	pending, err := st.PendingCount(ctx)
-	if err != nil {
-		return fmt.Errorf("read outbox: %w", err)
-	}
-	if pending == 0 {
-		return nil
-	}
-	if len(ns) == 0 {
-		fmt.Fprintf(env.stdout, "\n%d alerts queued; no [[slack]] or [[email]] target is configured to send them.\n", pending)
-		return nil
-	}
-	wctx, cancel := context.WithTimeout(ctx, a.Config.Delivery.Wait.Duration)
-	defer cancel()
-	// An alert that dies raises an ops alert through the other ops targets.
-	disp := a.Dispatcher(st, ns, notify.WithDeadAlertOps(router.Targets))
-	rep, err := disp.DrainTargets(wctx)
-	left, _ := st.Alerts(ctx, drawwatch.AlertPending)
-	output.Delivery(env.stdout, rep, left)
-	if n := disp.Unmarked(); n > 0 {
-		env.errorf("%d alerts were delivered but could not be marked sent in the store; the next run will send them again", n)
-	}
-	if err != nil && ctx.Err() == nil {
-		return fmt.Errorf("deliver alerts: %w (they stay queued; see the outbox command)", err)
-	}
-	if failed := rep.Failed(); failed > 0 {
-		return withCode(exitFailed, fmt.Errorf("%d alerts could not be delivered; see `drawwatch outbox`", failed))
-	}
-	return nil
 }
