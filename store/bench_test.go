@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/drawwatch/drawwatch"
+	"github.com/drawwatch/drawwatch/store/pgtest"
 )
 
 // bigPage is an updates page of n announcements built from the fixture's
@@ -93,4 +94,43 @@ func BenchmarkApplyLargePage(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkApplyPostgres is BenchmarkApply against PostgreSQL (pgtest's
+// server): "fresh" empties the tables between runs.
+func BenchmarkApplyPostgres(b *testing.B) {
+	ctx := context.Background()
+	page := bigPage(b, 100)
+	opt := ApplyOptions{Source: "bench", Now: spring2024, BacklogDays: 30, Route: toAll("slack", "email")}
+	open := func(b *testing.B) *Store {
+		s, err := OpenPostgres(ctx, pgtest.NewDatabase(b), "")
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { s.Close() })
+		return s
+	}
+	b.Run("fresh", func(b *testing.B) {
+		s := open(b)
+		for b.Loop() {
+			b.StopTimer()
+			if _, err := s.db.ExecContext(ctx, `TRUNCATE announcements, announcement_versions, draws, outbox RESTART IDENTITY CASCADE`); err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+			if _, err := s.Apply(ctx, page, opt); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("unchanged", func(b *testing.B) {
+		s := open(b)
+		mustApply(b, s, page, opt)
+		for b.Loop() {
+			res, err := s.Apply(ctx, page, opt)
+			if err != nil || len(res.Changes) != 0 {
+				b.Fatalf("re-apply: %v changes, %v", len(res.Changes), err)
+			}
+		}
+	})
 }

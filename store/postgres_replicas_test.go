@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"regexp"
 	"strings"
 	"sync"
@@ -263,5 +264,37 @@ func TestLostConnectionMidRun(t *testing.T) {
 	case <-a.LeaseLost():
 	default:
 		t.Error("LeaseLost not closed")
+	}
+}
+
+// Replicas record themselves for the status page, on both backends.
+func TestReplicasRecorded(t *testing.T) {
+	ctx := context.Background()
+	lite, err := store.Open(ctx, t.TempDir()+"/drawwatch.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lite.Close()
+	url := pgtest.NewDatabase(t)
+	backends := map[string]*store.Store{"sqlite": lite, "postgres": openPG(t, url), "postgres2": openPG(t, url)}
+	started := time.Now().Add(-time.Minute)
+	for name, s := range backends {
+		role := "standby"
+		if name == "postgres" || name == "sqlite" {
+			role = "leader"
+		}
+		if err := s.RecordReplica(ctx, role, 3, started); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+	}
+	for name, s := range map[string]*store.Store{"sqlite": lite, "postgres": backends["postgres"]} {
+		rs, err := s.Replicas(ctx, time.Now().Add(-time.Minute))
+		want := 1
+		if name == "postgres" {
+			want = 2
+		}
+		if err != nil || len(rs) != want || rs[0].Role != "leader" || rs[0].PID != os.Getpid() || rs[0].Generation != 3 {
+			t.Errorf("%s: replicas = %+v, %v; want %d, leader first", name, rs, err, want)
+		}
 	}
 }

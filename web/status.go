@@ -50,6 +50,7 @@ type statusPage struct {
 	Counts      string
 	Pending     int
 	Dead        []deadRow
+	Replicas    []replicaRow
 	Ready       bool
 	ReadyReason string
 	Sources     []sourceRow
@@ -200,6 +201,7 @@ func (s *Server) buildStatus(ctx context.Context, r *http.Request) (statusPage, 
 		p.Dead = s.deadRows(dead, now)
 	}
 	p.Sources = s.sourceRows(ctx, now, problem)
+	p.Replicas = s.replicaRows(ctx, now, problem)
 
 	if p.FilterError == "" {
 		draws, err := s.opts.Data.Draws(ctx, store.DrawFilter{Program: drawwatch.ProgramOINP, Stream: p.Stream, NOC: p.NOC, Kind: drawwatch.KindDraw, Limit: tableLimit})

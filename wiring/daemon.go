@@ -39,6 +39,7 @@ func (a *App) RunDaemon(ctx context.Context, st *store.Store) error {
 			return err
 		}
 		defer lead.release()
+		go a.recordReplica(ctx, st, lead)
 	} else {
 		unlock, err := a.TakeLock(ctx, st, owner)
 		if err != nil {
@@ -182,4 +183,27 @@ func sourceInfos(cfg *config.Config) []web.SourceInfo {
 		out = append(out, web.SourceInfo{Name: s.Name, Kind: s.Kind, URL: s.URL})
 	}
 	return out
+}
+
+// recordReplica notes this replica and its role in the store every
+// heartbeat, for the status page's list of replicas.
+func (a *App) recordReplica(ctx context.Context, st *store.Store, lead *leadership) {
+	started := time.Now()
+	t := time.NewTicker(a.heartbeatEvery())
+	defer t.Stop()
+	for {
+		role := "standby"
+		leader, gen := lead.Leader()
+		if leader {
+			role = "leader"
+		}
+		if err := st.RecordReplica(ctx, role, gen, started); err != nil && ctx.Err() == nil {
+			a.Log.Warn("record this replica for the status page", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

@@ -191,6 +191,13 @@ kinds = ["draw", "news", "ops"]
 		}
 	}
 
+	// The status page lists both replicas, one leading.
+	waitUntil(t, nil, "both replicas on the status page", 10*time.Second, func() bool {
+		page := httpGet(t, "http://"+listens[first]+"/")
+		return strings.Contains(page, fmt.Sprintf(">%d<", first)) && strings.Contains(page, fmt.Sprintf(">%d<", second)) &&
+			strings.Contains(page, "leader (lease generation 1)") && strings.Contains(page, "standby")
+	})
+
 	expectOnce := func(n int) time.Time {
 		t.Helper()
 		site.draws.Store(int32(n))
