@@ -282,6 +282,8 @@ listen = %q
 			break
 		}
 		if time.Now().After(deadline) {
+			daemon.Process.Kill()
+			daemon.Wait() // the log is read once the process has stopped writing it
 			t.Fatalf("daemon never served /metrics:\n%s", daemonLog.String())
 		}
 	}
