@@ -108,8 +108,13 @@ func (d *decision) alertFill(f *tableFill) {
 	thread := ThreadKey(f.url, f.annID)
 	var rest []string
 	for _, target := range d.route(ev) {
-		if h, ok := d.held(target, thread); ok {
-			amended := drawwatch.Event{Type: drawwatch.EventNew, Announcement: &a, Previous: ev.Previous, DetectedAt: h.DetectedAt}
+		if h, ok := d.held(target, thread, drawwatch.EventNew, drawwatch.EventChanged); ok {
+			// One message for the draw in this pass: the held alert now
+			// carries what the table adds (a correction, the fields too).
+			amended := drawwatch.Event{Type: h.Type, Announcement: &a, Previous: ev.Previous, DetectedAt: h.DetectedAt}
+			if h.Type == drawwatch.EventChanged {
+				amended.Fields = foldFields(h.Fields, f.fields)
+			}
 			d.plan.Amends = append(d.plan.Amends, Amend{ID: h.ID, Event: amended})
 			continue
 		}
@@ -121,14 +126,30 @@ func (d *decision) alertFill(f *tableFill) {
 	d.queue(rest, ev, dedupe, thread)
 }
 
-// held finds the new-draw alert for target about thread held in this pass.
-func (d *decision) held(target, thread string) (HeldAlert, bool) {
+// held finds the alert of one of types for target about thread held in
+// this pass.
+func (d *decision) held(target, thread string, types ...drawwatch.EventType) (HeldAlert, bool) {
 	for _, h := range d.st.Held {
-		if h.Target == target && h.Thread == thread && h.Type == drawwatch.EventNew {
+		if h.Target == target && h.Thread == thread && slices.Contains(types, h.Type) {
 			return h, true
 		}
 	}
 	return HeldAlert{}, false
+}
+
+// foldFields is the held correction's fields followed by what the table
+// adds; a field both change reads from the held old value to the new one.
+func foldFields(held, added []drawwatch.FieldChange) []drawwatch.FieldChange {
+	out := slices.Clone(held)
+	for _, f := range added {
+		i := slices.IndexFunc(out, func(o drawwatch.FieldChange) bool { return o.Field == f.Field })
+		if i < 0 {
+			out = append(out, f)
+			continue
+		}
+		out[i].New = f.New
+	}
+	return out
 }
 
 // cancelCovered drops the held new-draw alerts of table rows this page
@@ -143,7 +164,7 @@ func (d *decision) cancelCovered(a drawwatch.Announcement, targets []string) {
 			continue // a row group reporting more draws says more than a's alert
 		}
 		for _, target := range targets {
-			if h, ok := d.held(target, ThreadKey(t.PageURL, t.AnnID)); ok {
+			if h, ok := d.held(target, ThreadKey(t.PageURL, t.AnnID), drawwatch.EventNew); ok {
 				d.plan.Cancels = append(d.plan.Cancels, h.ID)
 			}
 		}

@@ -68,6 +68,7 @@ type HeldAlert struct {
 	Target     string
 	Thread     string
 	Type       drawwatch.EventType
+	Fields     []drawwatch.FieldChange // of a held correction
 	DetectedAt time.Time
 }
 

@@ -506,3 +506,28 @@ func TestDroppedDrawComesApart(t *testing.T) {
 		t.Errorf("reworded draw count = %q, want the table's 1000", got)
 	}
 }
+
+// TestComputeTableRowFoldsIntoHeldCorrection: the updates page corrected
+// the draw earlier in this pass; the table row's count joins that held
+// correction instead of a second "Updated" message.
+func TestComputeTableRowFoldsIntoHeldCorrection(t *testing.T) {
+	const k = "2024-02-06|hcp|health-occupations"
+	rowAnn, _ := tableRow(0, "noi-2024-02-06-hcp", hcp("2024-02-06", "", n(379), n(430), n(2086)))
+	_, st := updatesState()
+	st.Announcements = map[string]StoredAnnouncement{"noi-2024-01-18-fssw": {Row: 50, Hash: "x"}} // not the first read
+	st.Held = []HeldAlert{{ID: 9, Target: "slack", Thread: updatesURL + "|february6-0", Type: drawwatch.EventChanged,
+		Fields: []drawwatch.FieldChange{{Field: k + ".score_max", Old: "431", New: "430"}, {Field: k + ".invitations", Old: "1", New: "2"}}}}
+	p := page(drawwatch.PageNOI, noiURL, rowAnn)
+	p.Skipped = []string{"noi-2024-01-18-fssw"}
+	plan, err := Compute(p, st, Options{Now: now, Route: toAll("slack")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plan.Alerts) != 0 || len(plan.Amends) != 1 || plan.Amends[0].ID != 9 {
+		t.Fatalf("alerts %+v, amends %+v; want the held correction amended, nothing queued", plan.Alerts, plan.Amends)
+	}
+	want := []drawwatch.FieldChange{{Field: k + ".score_max", Old: "431", New: "430"}, {Field: k + ".invitations", Old: "1", New: "2086"}}
+	if ev := plan.Amends[0].Event; ev.Type != drawwatch.EventChanged || cmp.Diff(want, ev.Fields) != "" {
+		t.Errorf("amended %s %+v, want the correction with the count folded in", ev.Type, ev.Fields)
+	}
+}

@@ -295,7 +295,7 @@ func heldAlerts(ctx context.Context, x execer) ([]engine.HeldAlert, error) {
 		if err := json.Unmarshal([]byte(body), &ev); err != nil {
 			return nil, fmt.Errorf("decode held alert %d: %w", h.ID, err)
 		}
-		h.Type, h.DetectedAt = ev.Type, ev.DetectedAt
+		h.Type, h.Fields, h.DetectedAt = ev.Type, ev.Fields, ev.DetectedAt
 		out = append(out, h)
 	}
 	return out, rows.Err()
