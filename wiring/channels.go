@@ -21,5 +21,13 @@ func (a *App) channelNotifiers(router *notify.Router) ([]notify.Notifier, error)
 		}
 		ns = append(ns, n)
 	}
+	for _, t := range a.Config.Teams {
+		n, err := notify.NewTeams(notify.TeamsConfig{Name: t.Name, WebhookURL: t.WebhookURL, Timeout: timeout},
+			notify.WithTeamsHighlight(router.HighlightFor), notify.WithTeamsZone(zone))
+		if err != nil {
+			return nil, configErr(fmt.Errorf("teams target %q: %w", t.Name, err))
+		}
+		ns = append(ns, n)
+	}
 	return ns, nil
 }

@@ -54,8 +54,11 @@ path = "dw.db"
 name = "crm"
 url = "%[1]s/hooks/SECRET-CRM"
 secret_file = "crm.secret"
+[[teams]]
+name = "office"
+webhook_url = "%[1]s/teams/SECRET-TEAMS"
 [[route]]
-targets = ["crm"]
+targets = ["crm", "office"]
 `, srv.URL))
 	code, out, errOut := runCLI(t, "notify", "test", "--config", cfg)
 	if code != exitOK || !strings.Contains(out, "crm") {
@@ -64,8 +67,28 @@ targets = ["crm"]
 	if got := hook.body["/hooks/SECRET-CRM"]; !strings.Contains(got, `"event":"test"`) {
 		t.Errorf("webhook got %q", got)
 	}
+	if got := hook.body["/teams/SECRET-TEAMS"]; !strings.Contains(got, `"AdaptiveCard"`) || !strings.Contains(got, "test message") {
+		t.Errorf("teams got %q", got)
+	}
 	code, out, _ = runCLI(t, "config", "check", "--config", cfg)
 	if code != exitOK || strings.Contains(out, "SECRET") || !strings.Contains(out, "[[webhook]]") {
 		t.Errorf("config check: exit %d\n%s", code, out)
+	}
+}
+
+// TestConfigCheckWarnsOfRetiredTeamsConnector: an Office 365 connector URL
+// still validates, and `config check` says it is being retired.
+func TestConfigCheckWarnsOfRetiredTeamsConnector(t *testing.T) {
+	dir := t.TempDir()
+	cfg := writeFile(t, dir, "drawwatch.toml", `
+[[teams]]
+name = "office"
+webhook_url = "https://contoso.webhook.office.com/webhookb2/SECRET@x/IncomingWebhook/abc/def"
+[[route]]
+targets = ["office"]
+`)
+	code, out, errOut := runCLI(t, "config", "check", "--config", cfg)
+	if code != exitOK || !strings.Contains(out, "# warning: teams[0].webhook_url (office)") || !strings.Contains(out, "Workflows") || strings.Contains(out, "SECRET") {
+		t.Errorf("config check: exit %d\n%s\n%s", code, out, errOut)
 	}
 }
