@@ -164,6 +164,10 @@ func (d *decision) classify() error {
 				continue
 			}
 			fields := Diff(*old.Current, a)
+			if d.page.Kind == drawwatch.PageEERounds && old.RemovedAt.IsZero() && onlyWording(fields) {
+				d.rewordedOnly(old, i)
+				continue
+			}
 			if !old.RemovedAt.IsZero() {
 				fields = append(fields, drawwatch.FieldChange{Field: "removed", Old: old.RemovedAt.UTC().Format(time.RFC3339)})
 			}
@@ -190,6 +194,26 @@ func (d *decision) mojibakeOnly(old StoredAnnouncement, i int) {
 	}
 	d.plan.Writes = append(d.plan.Writes, Write{Kind: WriteUpdate, Row: old.Row, Announcement: &d.page.Announcements[i]})
 	d.added = append(d.added, d.g.setDraws(d.page, old.Row, a)...)
+}
+
+// onlyWording reports whether fields hold no change but of text and title.
+func onlyWording(fields []drawwatch.FieldChange) bool {
+	for _, f := range fields {
+		if f.Field != "text" && f.Field != "title" {
+			return false
+		}
+	}
+	return true
+}
+
+// rewordedOnly handles an Express Entry round whose values are all as
+// stored but whose text or title is not. The rounds JSON has no prose: the
+// parser writes both from the values, so this is drawwatch's own wording
+// changing (an upgrade), never an IRCC revision, and must not alert 435
+// corrections. The stored version takes the new wording silently.
+func (d *decision) rewordedOnly(old StoredAnnouncement, i int) {
+	d.plan.Writes = append(d.plan.Writes, Write{Kind: WriteUpdate, Row: old.Row, Announcement: &d.page.Announcements[i]})
+	d.added = append(d.added, d.g.setDraws(d.page, old.Row, d.page.Announcements[i])...)
 }
 
 // removeAbsent marks removed the announcements gone from the page.
