@@ -69,29 +69,7 @@ func (a *App) RunDaemon(ctx context.Context, st *store.Store) error {
 	cfg := a.daemonConfig(st, router, ns, metrics, owner, lead)
 	var d *daemon.Daemon
 	if ln != nil {
-		if !a.Config.HTTP.Loopback() && a.Config.HTTP.Token == "" {
-			a.Log.Warn("the status page, /api and the feeds are open to every machine that reaches the listener; set [http] token_file to require a token",
-				"listen", ln.Addr().String())
-		}
-		srv := web.NewServer(web.Options{Data: st, Metrics: metrics, ReadyMaxAge: a.Config.HTTP.ReadyMaxAge.Duration,
-			Zone:  config.ScheduleZone(a.Config.Schedule.Cron),
-			Token: a.Config.HTTP.Token, Roster: a.RosterIndex(),
-			Sources: sourceInfos(a.Config), LastRun: func() (time.Time, bool) { return d.LastSuccess() },
-			Role: func() (string, int64) {
-				if lead == nil {
-					return "leader", st.LeaseGeneration()
-				}
-				if leader, gen := lead.Leader(); leader {
-					return "leader", gen
-				}
-				return "standby", 0
-			}})
-		cfg.Serve = func(ctx context.Context) error {
-			if err := srv.Serve(ctx, ln); err != nil {
-				return fmt.Errorf("http.listen %s: %w", a.Config.HTTP.Listen, err)
-			}
-			return nil
-		}
+		cfg.Serve = a.serveHTTP(ln, st, metrics, lead, func() (time.Time, bool) { return d.LastSuccess() })
 	}
 	if d, err = daemon.New(cfg); err != nil {
 		return err
@@ -100,6 +78,33 @@ func (a *App) RunDaemon(ctx context.Context, st *store.Store) error {
 		"next", sched.Next(time.Now()).Format(time.RFC3339), "store", st.Path(),
 		"sources", len(a.Config.Sources), "targets", len(ns), "listen", a.Config.HTTP.Listen)
 	return d.Run(ctx)
+}
+
+// serveHTTP serves the status page, probes, metrics, API and feeds on ln.
+func (a *App) serveHTTP(ln net.Listener, st *store.Store, metrics *web.Metrics, lead *leadership, lastRun func() (time.Time, bool)) func(context.Context) error {
+	if !a.Config.HTTP.Loopback() && a.Config.HTTP.Token == "" {
+		a.Log.Warn("the status page, /api and the feeds are open to every machine that reaches the listener; set [http] token_file to require a token",
+			"listen", ln.Addr().String())
+	}
+	srv := web.NewServer(web.Options{Data: st, Metrics: metrics, ReadyMaxAge: a.Config.HTTP.ReadyMaxAge.Duration,
+		Zone:  config.ScheduleZone(a.Config.Schedule.Cron),
+		Token: a.Config.HTTP.Token, Roster: a.RosterIndex(),
+		Sources: sourceInfos(a.Config), LastRun: lastRun,
+		Role: func() (string, int64) {
+			if lead == nil {
+				return "leader", st.LeaseGeneration()
+			}
+			if leader, gen := lead.Leader(); leader {
+				return "leader", gen
+			}
+			return "standby", 0
+		}})
+	return func(ctx context.Context) error {
+		if err := srv.Serve(ctx, ln); err != nil {
+			return fmt.Errorf("http.listen %s: %w", a.Config.HTTP.Listen, err)
+		}
+		return nil
+	}
 }
 
 func (a *App) daemonConfig(st *store.Store, router *notify.Router, ns []notify.Notifier, metrics *web.Metrics, owner string, lead *leadership) daemon.Config {
