@@ -21,8 +21,8 @@ func loadApp(env *cliEnv, configPath string) (*app, error) {
 	if err != nil {
 		return nil, withCode(exitUsage, err)
 	}
-	a := wiring.New(cfg, wiring.NewLogger(env.stderr, cfg.Log))
-	if env.process {
+	a := wiring.New(cfg, wiring.NewLogger(env.Stderr, cfg.Log))
+	if env.Process {
 		slog.SetDefault(a.Log) // libraries that log through the default logger follow the configured format
 	}
 	return a, nil

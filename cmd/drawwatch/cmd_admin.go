@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/drawwatch/drawwatch/config"
+	"github.com/drawwatch/drawwatch/internal/cli"
 	"github.com/drawwatch/drawwatch/scraper"
 	"github.com/drawwatch/drawwatch/wiring"
 )
@@ -48,17 +49,17 @@ func cmdNotifyTest(ctx context.Context, env *cliEnv, args []string) error {
 		}
 		tried++
 		if err := a.SendTest(ctx, n); err != nil {
-			fmt.Fprintf(env.stdout, "%-20s FAILED  %v\n", n.Name(), err)
+			fmt.Fprintf(env.Stdout, "%-20s FAILED  %v\n", n.Name(), err)
 			failed = true
 			continue
 		}
-		fmt.Fprintf(env.stdout, "%-20s ok\n", n.Name())
+		fmt.Fprintf(env.Stdout, "%-20s ok\n", n.Name())
 	}
 	if tried == 0 {
 		return usagef("no target is named %q (targets: %v)", *target, a.Config.Targets())
 	}
 	if failed {
-		return &exitError{code: exitFailed}
+		return cli.Silent(exitFailed)
 	}
 	return nil
 }
@@ -86,9 +87,9 @@ func cmdConfigCheck(ctx context.Context, env *cliEnv, args []string) error {
 		src = "(no config file: defaults)"
 	}
 	for _, w := range cfg.Warnings() {
-		fmt.Fprintf(env.stdout, "# warning: %s\n", w)
+		fmt.Fprintf(env.Stdout, "# warning: %s\n", w)
 	}
-	fmt.Fprintf(env.stdout, "# %s is valid. Effective configuration, secrets masked:\n\n%s", src, out)
+	fmt.Fprintf(env.Stdout, "# %s is valid. Effective configuration, secrets masked:\n\n%s", src, out)
 	return nil
 }
 
@@ -96,7 +97,7 @@ func cmdVersion(ctx context.Context, env *cliEnv, args []string) error {
 	if _, err := newFlags("version", env).parse(args); err != nil {
 		return err
 	}
-	fmt.Fprintf(env.stdout, "drawwatch %s\n", scraper.Version)
+	fmt.Fprintf(env.Stdout, "drawwatch %s\n", scraper.Version)
 	return nil
 }
 
@@ -133,6 +134,6 @@ func cmdHealthcheck(ctx context.Context, env *cliEnv, args []string) error {
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("healthcheck: %s answered %s", *target, resp.Status)
 	}
-	fmt.Fprintln(env.stdout, "ok")
+	fmt.Fprintln(env.Stdout, "ok")
 	return nil
 }

@@ -30,11 +30,11 @@ func cmdClientsCheck(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	s := summarize(f.Current().Clients())
 	if *asJSON {
-		return output.JSON(env.stdout, map[string]any{"roster": f.Path(), "valid": true, "clients": s.clients,
+		return output.JSON(env.Stdout, map[string]any{"roster": f.Path(), "valid": true, "clients": s.clients,
 			"with_owner": s.withOwner, "without_score": s.withoutScore, "without_nocs": s.withoutNOCs})
 	}
 	// Counts only: the roster's content stays in the file.
-	_, err = fmt.Fprintf(env.stdout, "%s: ok, %d clients (%d with an owner, %d with neither CRS nor EOI, %d without NOC codes)\n",
+	_, err = fmt.Fprintf(env.Stdout, "%s: ok, %d clients (%d with an owner, %d with neither CRS nor EOI, %d without NOC codes)\n",
 		f.Path(), s.clients, s.withOwner, s.withoutScore, s.withoutNOCs)
 	return err
 }
@@ -80,8 +80,8 @@ func cmdMatch(ctx context.Context, env *cliEnv, args []string) error {
 			return fmt.Errorf("query draws: %w", err)
 		}
 		if *clientID != "" {
-			return output.MatchClient(env.stdout, f.Current(), draws, *clientID, *asJSON)
+			return output.MatchClient(env.Stdout, f.Current(), draws, *clientID, *asJSON)
 		}
-		return output.MatchDraw(env.stdout, f.Current(), draws, pos[0], *asJSON, st.Path())
+		return output.MatchDraw(env.Stdout, f.Current(), draws, pos[0], *asJSON, st.Path())
 	})
 }

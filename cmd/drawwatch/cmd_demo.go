@@ -15,7 +15,7 @@ func cmdDemo(ctx context.Context, env *cliEnv, args []string) error {
 	if _, err := fs.parse(args); err != nil {
 		return err
 	}
-	err := demo.Run(ctx, demo.Options{Store: *dbPath, Out: env.stdout, Log: env.stderr, Invoke: invocation()})
+	err := demo.Run(ctx, demo.Options{Store: *dbPath, Out: env.Stdout, Log: env.Stderr, Invoke: invocation()})
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}

@@ -36,9 +36,9 @@ func cmdOutbox(ctx context.Context, env *cliEnv, args []string) error {
 			if alerts == nil {
 				alerts = []drawwatch.Alert{}
 			}
-			return output.JSON(env.stdout, alerts)
+			return output.JSON(env.Stdout, alerts)
 		}
-		output.Alerts(env.stdout, alerts)
+		output.Alerts(env.Stdout, alerts)
 		return nil
 	})
 }
@@ -67,7 +67,7 @@ func cmdOutboxRetry(ctx context.Context, env *cliEnv, args []string) error {
 			if err != nil {
 				return fmt.Errorf("re-queue: %w", err)
 			}
-			fmt.Fprintf(env.stdout, "%d alerts re-queued; they are sent on the next `scrape --once` or by the running daemon\n", n)
+			fmt.Fprintf(env.Stdout, "%d alerts re-queued; they are sent on the next `scrape --once` or by the running daemon\n", n)
 			return nil
 		}
 		if err := st.Requeue(ctx, id); errors.Is(err, store.ErrNotFound) {
@@ -75,7 +75,7 @@ func cmdOutboxRetry(ctx context.Context, env *cliEnv, args []string) error {
 		} else if err != nil {
 			return fmt.Errorf("re-queue %d: %w", id, err)
 		}
-		fmt.Fprintf(env.stdout, "alert %d re-queued\n", id)
+		fmt.Fprintf(env.Stdout, "alert %d re-queued\n", id)
 		return nil
 	})
 }

@@ -35,14 +35,14 @@ func cmdParse(ctx context.Context, env *cliEnv, args []string) error {
 		return err // names the page and says what went wrong
 	}
 	if page.Truncated {
-		env.errorf("warning: %s is truncated; only the complete announcements before the cut were read", src)
+		env.Errorf("warning: %s is truncated; only the complete announcements before the cut were read", src)
 	}
 	for _, w := range page.Warnings {
-		env.errorf("warning: %s: %s", src, w)
+		env.Errorf("warning: %s: %s", src, w)
 	}
 	if *asJSON {
-		return output.JSON(env.stdout, page)
+		return output.JSON(env.Stdout, page)
 	}
-	output.Page(env.stdout, page)
+	output.Page(env.Stdout, page)
 	return nil
 }

@@ -60,11 +60,11 @@ func cmdDraws(ctx context.Context, env *cliEnv, args []string) error {
 			if draws == nil {
 				draws = []store.StoredDraw{}
 			}
-			err = output.JSON(env.stdout, draws)
+			err = output.JSON(env.Stdout, draws)
 		case *asCSV:
-			err = output.DrawsCSV(env.stdout, draws)
+			err = output.DrawsCSV(env.Stdout, draws)
 		default:
-			err = output.Draws(env.stdout, draws)
+			err = output.Draws(env.Stdout, draws)
 		}
 		if err != nil {
 			return fmt.Errorf("write output: %w", err)
@@ -93,9 +93,9 @@ func cmdHistory(ctx context.Context, env *cliEnv, args []string) error {
 			return fmt.Errorf("read history: %w", err)
 		}
 		if *asJSON {
-			return output.JSON(env.stdout, versions)
+			return output.JSON(env.Stdout, versions)
 		}
-		output.History(env.stdout, versions)
+		output.History(env.Stdout, versions)
 		return nil
 	})
 }

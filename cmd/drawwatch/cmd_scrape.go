@@ -50,25 +50,25 @@ func scrapeOnce(ctx context.Context, a *app, env *cliEnv, st *store.Store) error
 		return err
 	}
 	rep := a.Runner(st, route, nil).RunOnce(ctx, false)
-	output.Pass(env.stdout, rep, false, route)
+	output.Pass(env.Stdout, rep, false, route)
 	if before == 0 {
-		output.FirstPass(env.stdout, rep, a.Config.Store.BacklogDays)
+		output.FirstPass(env.Stdout, rep, a.Config.Store.BacklogDays)
 	}
 	if lost := daemon.LeaseLost(ctx); lost != nil {
 		return lost
 	}
 	failure := passFailure(rep)
-	err = a.DeliverQueued(ctx, st, router, env.stdout, env.stderr)
+	err = a.DeliverQueued(ctx, st, router, env.Stdout, env.Stderr)
 	if dead := wiring.DeadAlerts(ctx, st); dead != nil {
 		if err != nil {
-			env.errorf("%v", dead)
+			env.Errorf("%v", dead)
 		} else {
 			err = dead
 		}
 	}
 	if err != nil {
 		if failure != nil {
-			env.errorf("%v", failure)
+			env.Errorf("%v", failure)
 		}
 		return err
 	}
@@ -98,15 +98,15 @@ func dryRunOnce(ctx context.Context, env *cliEnv, configPath string) error {
 		return err
 	}
 	rep := a.Runner(st, route, nil).RunOnce(ctx, false)
-	output.Pass(env.stdout, rep, true, route)
+	output.Pass(env.Stdout, rep, true, route)
 	if before == 0 {
-		output.FirstPass(env.stdout, rep, a.Config.Store.BacklogDays)
+		output.FirstPass(env.Stdout, rep, a.Config.Store.BacklogDays)
 	}
 	due, err := st.Alerts(ctx, drawwatch.AlertPending)
 	if err != nil {
 		return err
 	}
-	output.WouldSend(ctx, env.stdout, due, router.HighlightFor)
+	output.WouldSend(ctx, env.Stdout, due, router.HighlightFor)
 	return passFailure(rep)
 }
 

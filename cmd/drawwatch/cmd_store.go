@@ -38,7 +38,7 @@ func cmdStoreMigrate(ctx context.Context, env *cliEnv, args []string) error {
 	for _, t := range []string{"announcements", "announcement_versions", "draws", "outbox", "fetches", "source_health", "robots"} {
 		parts = append(parts, fmt.Sprintf("%s %d", t, counts[t]))
 	}
-	fmt.Fprintf(env.stdout, "copied %s into %s, counts verified: %s\nPoint [store] url at it and remove [store] path.\n",
+	fmt.Fprintf(env.Stdout, "copied %s into %s, counts verified: %s\nPoint [store] url at it and remove [store] path.\n",
 		src.Path(), dst.Path(), strings.Join(parts, ", "))
 	return nil
 }

@@ -55,8 +55,8 @@ func TestEveryJSONOutputIsSnakeCase(t *testing.T) {
 				t.Errorf("%v: key %q is not snake_case", args, k)
 			}
 		}
-		c, _, _ := lookup(args)
-		covered[c.name] = true
+		c, _, _ := program.Lookup(args)
+		covered[c.Name] = true
 	}
 	for _, c := range commands() {
 		_, help, _ := runCLI(t, append(strings.Fields(c.name), "--help")...)
