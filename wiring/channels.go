@@ -29,5 +29,13 @@ func (a *App) channelNotifiers(router *notify.Router) ([]notify.Notifier, error)
 		}
 		ns = append(ns, n)
 	}
+	for _, t := range a.Config.Telegram {
+		n, err := notify.NewTelegram(notify.TelegramConfig{Name: t.Name, Token: t.Token, ChatID: t.ChatID, APIURL: t.APIURL, Timeout: timeout},
+			notify.WithTelegramHighlight(router.HighlightFor), notify.WithTelegramZone(zone))
+		if err != nil {
+			return nil, configErr(fmt.Errorf("telegram target %q: %w", t.Name, err))
+		}
+		ns = append(ns, n)
+	}
 	return ns, nil
 }

@@ -47,6 +47,7 @@ func TestNotifyTestReachesChannelTargets(t *testing.T) {
 	defer srv.Close()
 	dir := t.TempDir()
 	writeFile(t, dir, "crm.secret", "whsec-SECRET-0123456789abcdef")
+	writeFile(t, dir, "tg.token", "123:SECRET-TG")
 	cfg := writeFile(t, dir, "drawwatch.toml", fmt.Sprintf(`
 [store]
 path = "dw.db"
@@ -57,8 +58,13 @@ secret_file = "crm.secret"
 [[teams]]
 name = "office"
 webhook_url = "%[1]s/teams/SECRET-TEAMS"
+[[telegram]]
+name = "tg"
+token_file = "tg.token"
+chat_id = "-1001234567890"
+api_url = "%[1]s"
 [[route]]
-targets = ["crm", "office"]
+targets = ["crm", "office", "tg"]
 `, srv.URL))
 	code, out, errOut := runCLI(t, "notify", "test", "--config", cfg)
 	if code != exitOK || !strings.Contains(out, "crm") {
@@ -69,6 +75,9 @@ targets = ["crm", "office"]
 	}
 	if got := hook.body["/teams/SECRET-TEAMS"]; !strings.Contains(got, `"AdaptiveCard"`) || !strings.Contains(got, "test message") {
 		t.Errorf("teams got %q", got)
+	}
+	if got := hook.body["/bot123:SECRET-TG/sendMessage"]; !strings.Contains(got, `"parse_mode":"HTML"`) || !strings.Contains(got, "test message") {
+		t.Errorf("telegram got %q", got)
 	}
 	code, out, _ = runCLI(t, "config", "check", "--config", cfg)
 	if code != exitOK || strings.Contains(out, "SECRET") || !strings.Contains(out, "[[webhook]]") {
