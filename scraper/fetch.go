@@ -18,11 +18,13 @@ import (
 	"sync"
 	"syscall"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gocolly/colly/v2"
 
 	"github.com/drawwatch/drawwatch/retry"
 	"golang.org/x/net/html/charset"
+	"golang.org/x/text/encoding/charmap"
 )
 
 // Version is drawwatch's version as it appears in the User-Agent.
@@ -406,9 +408,22 @@ var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 // Content-Type charset, then a <meta> charset in the first 1024 bytes
 // (golang.org/x/net/html/charset). An undeclared body that is valid UTF-8
 // stays as it is; an undeclared one that is not is read as windows-1252,
-// as browsers do. cs names the encoding used.
+// as browsers do. A label the bytes plainly contradict is overruled, since
+// a wrong guess stores garbled text: "utf-8" on bytes with no UTF-8
+// sequence at all and some invalid ones is windows-1252; "windows-1252" on
+// valid UTF-8 with multi-byte sequences is UTF-8. A UTF-8 page with a few
+// stray bytes stays UTF-8. cs names the encoding used.
 func toUTF8(body []byte, contentType string) (out []byte, cs string, err error) {
 	enc, cs, _ := charset.DetermineEncoding(body, contentType)
+	valid, multibyte := utf8Shape(body)
+	switch {
+	case cs == "utf-8" && !valid && !multibyte:
+		enc, cs = charmap.Windows1252, "windows-1252"
+		slog.Debug("page labelled utf-8 is windows-1252", "content_type", contentType)
+	case cs == "windows-1252" && valid && multibyte:
+		cs = "utf-8"
+		slog.Debug("page labelled windows-1252 is utf-8", "content_type", contentType)
+	}
 	if cs == "utf-8" {
 		return bytes.TrimPrefix(body, utf8BOM), cs, nil
 	}
@@ -417,6 +432,26 @@ func toUTF8(body []byte, contentType string) (out []byte, cs string, err error) 
 		return nil, cs, fmt.Errorf("decode the page from %s: %w", cs, err)
 	}
 	return out, cs, nil
+}
+
+// utf8Shape reports whether b is valid UTF-8 and whether it holds any
+// multi-byte UTF-8 sequence.
+func utf8Shape(b []byte) (valid, multibyte bool) {
+	valid = true
+	for i := 0; i < len(b); {
+		if b[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n == 1 {
+			valid = false
+		} else {
+			multibyte = true
+		}
+		i += n
+	}
+	return valid, multibyte
 }
 
 func transientStatus(code int) bool {

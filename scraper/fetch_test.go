@@ -849,6 +849,9 @@ func TestFetchCharset(t *testing.T) {
 		{"UTF-8 BOM beats a wrong header and is dropped", "text/html; charset=windows-1252", "\xef\xbb\xbf" + utf8Meta, utf8Meta, "utf-8"},
 		{"undeclared UTF-8 left as sent", "text/html", "<p>Québec – 2024</p>", "<p>Québec – 2024</p>", "utf-8"},
 		{"undeclared non-UTF-8 read as windows-1252", "text/html", latin1, "<p>Québec et l'Ontario – 2024</p>", "windows-1252"},
+		{"windows-1252 labelled utf-8 is windows-1252", "text/html; charset=utf-8", latin1, "<p>Québec et l'Ontario – 2024</p>", "windows-1252"},
+		{"UTF-8 labelled windows-1252 is UTF-8", "text/html; charset=windows-1252", "<p>Québec – 2024</p>", "<p>Québec – 2024</p>", "utf-8"},
+		{"UTF-8 with one stray byte stays UTF-8", "text/html; charset=utf-8", "<p>Québec \xe9 2024</p>", "<p>Québec \xe9 2024</p>", "utf-8"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -91,25 +91,40 @@ func TestMetaCharsetPageIsUnchanged(t *testing.T) {
 		first.Announcements, first.Alerts, len(second.Changes), second.Alerts)
 }
 
-// TestMojibakeOnlyChangeIsUnchanged: servers that lie about the charset
-// garble the real page one way or the other. Against the same page stored
-// clean (or stored garbled, then served clean) that is no change and no
-// alert; a garbled fetch never overwrites a clean copy, a clean fetch
-// repairs a garbled one.
+// garbled returns the real page as it reads after a wrong decoding
+// upstream, as valid UTF-8 that no fetch can tell from the real thing:
+// lost, windows-1252 bytes read as UTF-8 (each ’ – “ now U+FFFD); moji,
+// UTF-8 read as windows-1252 (’ now â€™).
+func garbled(t *testing.T, page []byte) (lost, moji []byte) {
+	t.Helper()
+	lost = []byte(string([]rune(string(toWindows1252(t, page)))))
+	moji, err := charmap.Windows1252.NewDecoder().Bytes(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return lost, moji
+}
+
+// TestMojibakeOnlyChangeIsUnchanged: the real page, stored clean, then
+// fetched garbled by a wrong decoding upstream (or stored garbled by an
+// older drawwatch, then fetched clean), is no change and no alert. A
+// garbled fetch never overwrites a clean copy; a clean fetch repairs a
+// garbled one. Servers that mislabel the charset are read right at fetch.
 func TestMojibakeOnlyChangeIsUnchanged(t *testing.T) {
 	dec := readPage(t, "captured/2024-updates.2025-12.html")
-	clean := serving{body: dec, contentType: "text/html; charset=utf-8"}
+	lost, moji := garbled(t, dec)
+	const utf8Header = "text/html; charset=utf-8"
+	clean := serving{dec, utf8Header}
 	tests := []struct {
 		name        string
 		first, then serving
-		wantClean   bool // the stored text after the second run
 	}{
-		// windows-1252 bytes under a UTF-8 header: each ’ – “ lost to U+FFFD.
-		{"stored garbled (U+FFFD), then served clean", serving{toWindows1252(t, dec), "text/html; charset=utf-8"}, clean, true},
-		{"stored clean, then served with U+FFFD", clean, serving{toWindows1252(t, dec), "text/html; charset=utf-8"}, true},
-		// UTF-8 bytes under a windows-1252 header: ’ read as â€™.
-		{"stored clean, then served as â€™", clean, serving{dec, "text/html; charset=windows-1252"}, true},
-		{"stored as â€™, then served clean", serving{dec, "text/html; charset=windows-1252"}, clean, true},
+		{"stored garbled (U+FFFD), then served clean", serving{lost, utf8Header}, clean},
+		{"stored clean, then served with U+FFFD", clean, serving{lost, utf8Header}},
+		{"stored clean, then served as â€™", clean, serving{moji, utf8Header}},
+		{"stored as â€™, then served clean", serving{moji, utf8Header}, clean},
+		{"stored clean, then windows-1252 labelled utf-8", clean, serving{toWindows1252(t, dec), utf8Header}},
+		{"stored clean, then utf-8 labelled windows-1252", clean, serving{dec, "text/html; charset=windows-1252"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -141,9 +156,8 @@ func TestMojibakeOnlyChangeIsUnchanged(t *testing.T) {
 			if err != nil || len(hist) == 0 {
 				t.Fatalf("history: %v", err)
 			}
-			last := hist[len(hist)-1].Announcement.Text
-			if got := !strings.ContainsRune(last, utf8.RuneError) && !strings.Contains(last, "â€"); got != tt.wantClean {
-				t.Errorf("stored text clean = %v, want %v: %.160q", got, tt.wantClean, last)
+			if last := hist[len(hist)-1].Announcement.Text; strings.ContainsRune(last, utf8.RuneError) || strings.Contains(last, "â€") {
+				t.Errorf("stored text garbled after the second run: %.160q", last)
 			}
 		})
 	}
@@ -170,7 +184,8 @@ func TestRealEditThroughMojibakeStillAlerts(t *testing.T) {
 	if r := h.run(t); r.Err != nil {
 		t.Fatal(r.Err)
 	}
-	cur = serving{editCapture(t, dec), "text/html; charset=windows-1252"} // UTF-8 bytes read as windows-1252
+	_, moji := garbled(t, editCapture(t, dec))
+	cur = serving{moji, "text/html; charset=utf-8"}
 	second := h.run(t)
 	changed := map[string]bool{}
 	for _, c := range second.Changes {
