@@ -12,7 +12,7 @@ import (
 
 // bigPage is an updates page of n announcements built from the fixture's
 // draws (the 43-NOC health draw among them), one per day.
-func bigPage(b *testing.B, n int) *drawwatch.Page {
+func bigPage(b testing.TB, n int) *drawwatch.Page {
 	base := loadPage(b, "updates-2024.json")
 	p := &drawwatch.Page{Kind: base.Kind, URL: base.URL}
 	for i := range n {

@@ -383,6 +383,10 @@ roster = "clients.csv"
 	if code, _ := get("/healthz", ""); code != http.StatusOK {
 		t.Errorf("/healthz: %d", code)
 	}
+	// Stop the daemon first: its log is written by exec's copying
+	// goroutine until the process is waited for (a data race otherwise).
+	cmd.Process.Signal(syscall.SIGTERM)
+	cmd.Wait()
 	if strings.Contains(stderr.String(), "Wei") || strings.Contains(stderr.String(), "feed-token") {
 		t.Errorf("the daemon logged roster data or the token:\n%s", stderr.String())
 	}
