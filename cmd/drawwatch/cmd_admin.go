@@ -3,11 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
-	"net/http"
-	"time"
 
 	"github.com/drawwatch/drawwatch/config"
-	"github.com/drawwatch/drawwatch/internal/cli"
 	"github.com/drawwatch/drawwatch/scraper"
 	"github.com/drawwatch/drawwatch/wiring"
 )
@@ -42,26 +39,7 @@ func cmdNotifyTest(ctx context.Context, env *cliEnv, args []string) error {
 		}
 		return usagef("no target ([[slack]], [[email]], [[webhook]], [[teams]], [[telegram]], [[discord]]) is configured in %s", where)
 	}
-	failed, tried := false, 0
-	for _, n := range ns {
-		if *target != "" && n.Name() != *target {
-			continue
-		}
-		tried++
-		if err := a.SendTest(ctx, n); err != nil {
-			fmt.Fprintf(env.Stdout, "%-20s FAILED  %v\n", n.Name(), err)
-			failed = true
-			continue
-		}
-		fmt.Fprintf(env.Stdout, "%-20s ok\n", n.Name())
-	}
-	if tried == 0 {
-		return usagef("no target is named %q (targets: %v)", *target, a.Config.Targets())
-	}
-	if failed {
-		return cli.Silent(exitFailed)
-	}
-	return nil
+	return a.TestTargets(ctx, ns, *target, env.Stdout)
 }
 
 func cmdConfigCheck(ctx context.Context, env *cliEnv, args []string) error {
@@ -120,19 +98,8 @@ func cmdHealthcheck(ctx context.Context, env *cliEnv, args []string) error {
 			return withCode(exitUsage, err)
 		}
 	}
-	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, *target, nil)
-	if err != nil {
-		return usagef("healthcheck: %v", err)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return fmt.Errorf("healthcheck: %w", err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("healthcheck: %s answered %s", *target, resp.Status)
+	if err := wiring.Probe(ctx, *target); err != nil {
+		return err
 	}
 	fmt.Fprintln(env.Stdout, "ok")
 	return nil

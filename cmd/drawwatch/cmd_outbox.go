@@ -2,13 +2,13 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 
 	"github.com/drawwatch/drawwatch"
 	"github.com/drawwatch/drawwatch/output"
 	"github.com/drawwatch/drawwatch/store"
+	"github.com/drawwatch/drawwatch/wiring"
 )
 
 func cmdOutbox(ctx context.Context, env *cliEnv, args []string) error {
@@ -62,20 +62,6 @@ func cmdOutboxRetry(ctx context.Context, env *cliEnv, args []string) error {
 		return usagef("usage: drawwatch outbox retry ID | drawwatch outbox retry --all")
 	}
 	return withStore(ctx, env, *configPath, true, func(a *app, st *store.Store) error {
-		if *all {
-			n, err := st.RequeueAll(ctx)
-			if err != nil {
-				return fmt.Errorf("re-queue: %w", err)
-			}
-			fmt.Fprintf(env.Stdout, "%d alerts re-queued; they are sent on the next `scrape --once` or by the running daemon\n", n)
-			return nil
-		}
-		if err := st.Requeue(ctx, id); errors.Is(err, store.ErrNotFound) {
-			return fmt.Errorf("no alert %d in the outbox of %s", id, st.Path())
-		} else if err != nil {
-			return fmt.Errorf("re-queue %d: %w", id, err)
-		}
-		fmt.Fprintf(env.Stdout, "alert %d re-queued\n", id)
-		return nil
+		return wiring.Requeue(ctx, st, id, *all, env.Stdout)
 	})
 }

@@ -4,12 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
-	"time"
 
-	"github.com/drawwatch/drawwatch"
 	"github.com/drawwatch/drawwatch/output"
 	"github.com/drawwatch/drawwatch/store"
+	"github.com/drawwatch/drawwatch/wiring"
 )
 
 func cmdDraws(ctx context.Context, env *cliEnv, args []string) error {
@@ -32,23 +30,8 @@ func cmdDraws(ctx context.Context, env *cliEnv, args []string) error {
 	if *asJSON && *asCSV {
 		return usagef("choose one of --json and --csv")
 	}
-	if _, ok := drawwatch.LookupStream(drawwatch.Stream(f.Stream)); f.Stream != "" && !ok {
-		return usagef("--stream %q is not a stream slug; the known ones are %s", f.Stream, strings.Join(drawwatch.StreamSlugs(), ", "))
-	}
-	if f.Since != "" {
-		if _, err := time.Parse(time.DateOnly, f.Since); err != nil {
-			return usagef("--since %q: want a date like 2024-02-06", f.Since)
-		}
-	}
-	if err := checkProgram(f.Program); err != nil {
-		return err
-	}
-	switch kind {
-	case "draw", "news":
-		f.Kind = drawwatch.Kind(kind)
-	case "all", "":
-	default:
-		return usagef("--kind %q: want draw, news or all", kind)
+	if err := wiring.DrawFilter(&f, kind); err != nil {
+		return withCode(exitUsage, err)
 	}
 	return withStore(ctx, env, *configPath, false, func(a *app, st *store.Store) error {
 		draws, err := st.Draws(ctx, f)
