@@ -104,6 +104,8 @@ func leaderPID(t *testing.T, url string) int {
 // change alerts exactly once; kill -9 the leader; the next change alerts
 // exactly once, within the lease TTL plus one schedule tick. Repeated for
 // DRAWWATCH_FAILOVER_KILLS kills (default 2); failover times are logged.
+// Then the leader is paused (SIGSTOP) past the TTL: a standby takes over,
+// and the resumed replica stands by without alerting anything twice.
 func TestFailoverAlertsOnceAfterLeaderKill(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts daemons as subprocesses")
@@ -229,6 +231,28 @@ kinds = ["draw", "news", "ops"]
 		}
 		start() // back to two replicas
 	}
+	// A paused leader (SIGSTOP: its session and lock stay open) is taken
+	// over once its heartbeat is a TTL old; resumed, it stands by and
+	// scrapes nothing more.
+	pid := leaderPID(t, url)
+	paused := daemons[pid]
+	paused.cmd.Process.Signal(syscall.SIGSTOP)
+	stopped := time.Now()
+	n := kills + 2
+	at := expectOnce(n)
+	t.Logf("paused leader: the next change alerted %v after SIGSTOP (lease_ttl %v)", at.Sub(stopped).Round(time.Millisecond), ttl)
+	if newLeader := leaderPID(t, url); newLeader == pid || newLeader == 0 {
+		t.Errorf("leader after the pause = %d, want another replica than %d", newLeader, pid)
+	}
+	paused.cmd.Process.Signal(syscall.SIGCONT)
+	waitUntil(t, paused, "the resumed replica to stand by", 10*time.Second, func() bool {
+		got := httpGet(t, "http://"+listens[pid]+"/readyz")
+		return strings.Contains(got, "(standby)")
+	})
+	n++
+	expectOnce(n)
+	kills = n - 1 // the changes alerted: 1..n
+
 	time.Sleep(3 * tick) // duplicates would arrive by now
 	for n := 1; n <= kills+1; n++ {
 		if c, _ := hook.count(aprilID(n)); c != 1 {
