@@ -37,5 +37,13 @@ func (a *App) channelNotifiers(router *notify.Router) ([]notify.Notifier, error)
 		}
 		ns = append(ns, n)
 	}
+	for _, d := range a.Config.Discord {
+		n, err := notify.NewDiscord(notify.DiscordConfig{Name: d.Name, WebhookURL: d.WebhookURL, Timeout: timeout},
+			notify.WithDiscordHighlight(router.HighlightFor), notify.WithDiscordZone(zone))
+		if err != nil {
+			return nil, configErr(fmt.Errorf("discord target %q: %w", d.Name, err))
+		}
+		ns = append(ns, n)
+	}
 	return ns, nil
 }

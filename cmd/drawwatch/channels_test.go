@@ -63,8 +63,11 @@ name = "tg"
 token_file = "tg.token"
 chat_id = "-1001234567890"
 api_url = "%[1]s"
+[[discord]]
+name = "disc"
+webhook_url = "%[1]s/discord/1/SECRET-DISCORD"
 [[route]]
-targets = ["crm", "office", "tg"]
+targets = ["crm", "office", "tg", "disc"]
 `, srv.URL))
 	code, out, errOut := runCLI(t, "notify", "test", "--config", cfg)
 	if code != exitOK || !strings.Contains(out, "crm") {
@@ -78,6 +81,14 @@ targets = ["crm", "office", "tg"]
 	}
 	if got := hook.body["/bot123:SECRET-TG/sendMessage"]; !strings.Contains(got, `"parse_mode":"HTML"`) || !strings.Contains(got, "test message") {
 		t.Errorf("telegram got %q", got)
+	}
+	if got := hook.body["/discord/1/SECRET-DISCORD"]; !strings.Contains(got, `"allowed_mentions":{"parse":[]}`) || !strings.Contains(got, "test message") {
+		t.Errorf("discord got %q", got)
+	}
+	for _, name := range []string{"crm", "office", "tg", "disc"} {
+		if !strings.Contains(out, name+" ") {
+			t.Errorf("notify test does not report %s:\n%s", name, out)
+		}
 	}
 	code, out, _ = runCLI(t, "config", "check", "--config", cfg)
 	if code != exitOK || strings.Contains(out, "SECRET") || !strings.Contains(out, "[[webhook]]") {
