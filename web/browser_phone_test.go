@@ -218,7 +218,9 @@ const measurePhone = `(() => {
 // and that the draws table reads as labelled cards inside the screen.
 func TestStatusPageOnPhone(t *testing.T) {
 	bin := chromiumPath(t)
-	s := newTestServer(t, withEERounds(t, newTestStore(t)), testNow.Add(-10*time.Minute), true) // EE section too
+	st := withEERounds(t, newTestStore(t)) // EE section too
+	addDeadAlert(t, st)                    // and the dead-alerts table
+	s := newTestServer(t, st, testNow.Add(-10*time.Minute), true)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -67,7 +67,9 @@ func TestStatusFilterErrors(t *testing.T) {
 // TestStatusTableSemantics checks both tables have a caption, column
 // headers scoped to their columns, and phone-card labels on every cell.
 func TestStatusTableSemantics(t *testing.T) {
-	rec := get(t, newTestServer(t, newTestStore(t), testNow, true).Handler(), "GET", "/")
+	st := newTestStore(t)
+	addDeadAlert(t, st) // the dead-alerts table too
+	rec := get(t, newTestServer(t, st, testNow, true).Handler(), "GET", "/")
 	doc, err := goquery.NewDocumentFromReader(rec.Body)
 	if err != nil {
 		t.Fatal(err)
