@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/drawwatch/drawwatch"
 	"github.com/drawwatch/drawwatch/store"
 )
 
@@ -134,4 +135,61 @@ func testLeaseTwoHandles(t *testing.T, f Factory) {
 		t.Fatalf("after release: %v", err)
 	}
 	unlockA(ctx)
+}
+
+// testLeaseFencesWritesAfterTakeover: once another handle took the lease
+// over, every write of the old holder fails with ErrLeaseLost and lands
+// nothing; the new holder's writes go through.
+func testLeaseFencesWritesAfterTakeover(t *testing.T, f Factory) {
+	ctx := context.Background()
+	open := f(t)
+	clock := Spring2024
+	now := func() time.Time { return clock }
+	a, b := open(t, now), open(t, now)
+	const ttl = 15 * time.Second
+	if _, err := a.TryLock(ctx, "daemon-a", ttl); err != nil {
+		t.Fatal(err)
+	}
+	ev := drawwatch.Event{Type: drawwatch.EventTest, Message: "m"}
+	id, _, err := a.Enqueue(ctx, "slack", ev, "k1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock = clock.Add(ttl + time.Second) // A was silent for a whole TTL
+	if _, err := b.TryLock(ctx, "daemon-b", ttl); err != nil {
+		t.Fatalf("takeover: %v", err)
+	}
+	opt := store.ApplyOptions{Source: "a", Now: clock, BacklogDays: 9999, Route: ToAll("slack")}
+	writes := []struct {
+		name string
+		do   func() error
+	}{
+		{"apply", func() error { _, err := a.Apply(ctx, LoadPage(t, "updates-2024.json"), opt); return err }},
+		{"save fetch", func() error {
+			return a.SaveFetch(ctx, store.FetchRecord{Source: "a", URL: "u", Outcome: store.OutcomeFetched})
+		}},
+		{"save health", func() error { return a.SaveSourceHealth(ctx, store.SourceHealth{Source: "a", Healthy: true}) }},
+		{"enqueue", func() error { _, _, err := a.Enqueue(ctx, "slack", ev, "k2"); return err }},
+		{"mark retry", func() error { return a.MarkRetry(ctx, id, "x", clock) }},
+		{"mark dead", func() error { return a.MarkDead(ctx, id, "x") }},
+		{"heartbeat", func() error { return a.Heartbeat(ctx, "daemon-a") }},
+	}
+	for _, w := range writes {
+		if err := w.do(); !errors.Is(err, store.ErrLeaseLost) {
+			t.Errorf("%s by the old holder: %v, want ErrLeaseLost", w.name, err)
+		}
+	}
+	if na, _, err := b.Counts(ctx); err != nil || na != 0 {
+		t.Errorf("announcements after the fenced apply = %d, %v; want 0", na, err)
+	}
+	alerts, err := b.Alerts(ctx)
+	if err != nil || len(alerts) != 1 || alerts[0].Attempts != 0 || alerts[0].Status != drawwatch.AlertPending {
+		t.Errorf("outbox after fenced writes = %+v, %v; want the one pending alert untouched", alerts, err)
+	}
+	if hs, _ := b.SourceHealths(ctx); len(hs) != 0 {
+		t.Errorf("health written by the old holder: %+v", hs)
+	}
+	if _, err := b.Apply(ctx, LoadPage(t, "updates-2024.json"), opt); err != nil {
+		t.Errorf("apply by the new holder: %v", err)
+	}
 }

@@ -64,6 +64,7 @@ func Run(t *testing.T, f Factory) {
 		{"SourceHealth", testSourceHealth},
 		{"FetchLog", testFetchLog},
 		{"LeaseTwoHandles", testLeaseTwoHandles},
+		{"LeaseFencesWritesAfterTakeover", testLeaseFencesWritesAfterTakeover},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, f) })
