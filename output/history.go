@@ -45,6 +45,16 @@ func Alerts(w io.Writer, alerts []drawwatch.Alert) {
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "%d alerts\n", len(alerts))
+	dead := 0
+	for _, al := range alerts {
+		if al.Status == drawwatch.AlertDead {
+			dead++
+		}
+	}
+	if dead > 0 {
+		fmt.Fprintf(w, "%s given up on: once the target works, re-queue one with `drawwatch outbox retry ID`, all with `drawwatch outbox retry --all`\n",
+			plural(dead, "dead alert"))
+	}
 }
 
 func alertSubject(ev drawwatch.Event) string {
@@ -53,6 +63,9 @@ func alertSubject(ev drawwatch.Event) string {
 	}
 	if ev.Source != "" {
 		return "source " + ev.Source
+	}
+	if ev.Target != "" {
+		return "alerts to " + ev.Target
 	}
 	return string(ev.Type)
 }

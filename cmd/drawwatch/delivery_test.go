@@ -258,6 +258,11 @@ listen = %q
 		t.Errorf("dead alert errors say they will be retried:\n%s", errOut)
 	}
 
+	if code, out, _ := runCLI(t, "outbox", "--config", cfg); code != exitOK || !strings.Contains(out, fmt.Sprintf("%d dead alerts given up on", n)) ||
+		!strings.Contains(out, "drawwatch outbox retry ID") {
+		t.Errorf("outbox listing does not say how to re-queue the dead alerts: exit %d\n%s", code, out)
+	}
+
 	// Nothing new, but alerts are still dead: still non-zero, no second ops alert.
 	code, _, errOut = runCLI(t, "scrape", "--once", "--config", cfg)
 	if texts, _, _ := team.delivered(); code != exitFailed || len(texts) != n+1 {
