@@ -62,7 +62,7 @@ func (a *accounts) unparsed(draws []drawwatch.Draw) []string {
 			}
 		case itemText:
 			for si, s := range it.sentences {
-				if a.uncovered(sentenceRef{ii, si}, s, have, codes) {
+				if a.uncovered(sentenceRef{ii, si}, s, it.reports(si), have, codes) {
 					out = append(out, s)
 				}
 			}
@@ -73,14 +73,16 @@ func (a *accounts) unparsed(draws []drawwatch.Draw) []string {
 
 // uncovered reports a sentence that says more about who was invited than
 // the draws hold.
-func (a *accounts) uncovered(ref sentenceRef, s string, have map[drawwatch.Stream]bool, codes map[string]bool) bool {
-	if statesRule(s) {
-		return false
-	}
+// reported says the sentence reports an issuance (item.reports).
+func (a *accounts) uncovered(ref sentenceRef, s string, reported bool, have map[drawwatch.Stream]bool, codes map[string]bool) bool {
+	return a.saysMore(ref, s, reported, have, codes) && !statesRule(s)
+}
+
+func (a *accounts) saysMore(ref sentenceRef, s string, reported bool, have map[drawwatch.Stream]bool, codes map[string]bool) bool {
 	if looseScores(s) > a.bands[ref] {
 		return true
 	}
-	if namesInvited(s) {
+	if reported || namesInvited(s) {
 		for _, st := range findStreams(s) {
 			if !have[st] {
 				return true
@@ -102,12 +104,13 @@ func (a *accounts) uncovered(ref sentenceRef, s string, have map[drawwatch.Strea
 }
 
 // namesInvited reports a sentence about who was invited (as opposed to,
-// say, how to apply): it reports an issuance or an invitation received.
+// say, how to apply) that does not report an issuance itself: an
+// invitation received.
 func namesInvited(s string) bool {
 	if !strings.Contains(s, "nvit") && !strings.Contains(s, "ssu") && !strings.Contains(s, "draw") {
 		return false // spares the regexps
 	}
-	return issued(s) || strings.Contains(s, "received an invitation") || strings.Contains(s, "were invited") || strings.Contains(s, "invited under")
+	return strings.Contains(s, "received an invitation") || strings.Contains(s, "were invited") || strings.Contains(s, "invited under")
 }
 
 // nocListText is a NOC list as one line, for quoting it.
@@ -148,7 +151,7 @@ var reEligibility = regexp.MustCompile(`(?i)\b(?:must|need to|needs to|to be eli
 var (
 	// "under the Regional Talent stream": a stream name, capitalized words
 	// before "stream"
-	reStreamName = regexp.MustCompile(`((?:\b[A-Z][\w’'.-]*[:,]?\s+){1,6})streams?\b`)
+	reStreamName = regexp.MustCompile(`((?:\b[A-Z][\w’'.-]*[:,]?\s+){1,6})$`)
 	// names that are families of streams, not one stream
 	reStreamFamily = regexp.MustCompile(`(?i)^(?:(?:the|ontario’?s?|oinp|our|this|these|express entry|employer job offer|job offer|graduate|all|both|two|three|general|targeted|[,:\s])+)$`)
 )
@@ -160,7 +163,25 @@ func namesUnknownStream(s string) bool {
 	if !strings.Contains(s, "stream") {
 		return false
 	}
-	for _, m := range reStreamName.FindAllStringSubmatch(s, -1) {
+	for from := 0; ; {
+		i := strings.Index(s[from:], "stream")
+		if i < 0 {
+			return false
+		}
+		at := from + i
+		from = at + len("stream")
+		// the capitalized words just before "stream"; the regexp runs on
+		// that window only, anchored at its end
+		window := s[max(0, at-80):at]
+		if at > 80 { // start at a word
+			if k := strings.IndexByte(window, ' '); k >= 0 {
+				window = window[k+1:]
+			}
+		}
+		m := reStreamName.FindStringSubmatch(window)
+		if m == nil {
+			continue
+		}
 		name := strings.TrimSpace(m[1])
 		if len(findStreams(name+" ")) == 0 && !reStreamFamily.MatchString(name) {
 			if _, ok := StreamOf(name); !ok {
@@ -168,5 +189,4 @@ func namesUnknownStream(s string) bool {
 			}
 		}
 	}
-	return false
 }

@@ -96,9 +96,8 @@ func scoreBand(s string) (lo, hi *int, ok bool) {
 // statesRule reports a sentence that states a rule rather than a draw's
 // band (reNotBand); the hints spare most sentences the regexp.
 func statesRule(s string) bool {
-	lower := strings.ToLower(s)
-	for _, h := range []string{"maintain", "required", "will", "long"} {
-		if strings.Contains(lower, h) {
+	for _, h := range []string{"aintain", "equired", "will", "Will", "WILL", "long"} {
+		if strings.Contains(s, h) {
 			return reNotBand.MatchString(s)
 		}
 	}
@@ -113,7 +112,7 @@ func statesRule(s string) bool {
 var (
 	// a score word, or a stream name's "stream:" that a band follows with
 	// none ("International Student stream: 70 and above")
-	reScoreWord = regexp.MustCompile(`(?i)\b(?:scores?|scored|scoring|CRS)\b\)?|\bstreams?\s*(?:[:–]|-\s)`)
+	reScoreWord = regexp.MustCompile(`(?i)^(?:(?:scores?|scored|scoring|CRS)\b\)?|streams?\s*(?:[:–]|-\s))`)
 	// the joining words: a parenthesised abbreviation, then up to five words
 	// with no digit, no clause end
 	scoreFiller = `(?:\s*\([A-Z]+\))?(?:[\s:,]+[A-Za-z’'()]+){0,5}?[\s:]*`
@@ -154,28 +153,42 @@ var reNotAScoreWord = regexp.MustCompile(`(?i)language\s+$|^\s*(?:of\s+)?(?:CLB|
 
 // bandsIn returns every band the normalized sentence s states, in order.
 func bandsIn(s string) []bandAt {
-	if !strings.Contains(s, "cor") && !strings.Contains(s, "CRS") && !strings.Contains(s, "COR") && !strings.Contains(s, "oint") && !strings.Contains(s, "tream") {
+	if !mayStateBand(s) {
 		return nil // spares the regexps
 	}
 	var out []bandAt
+	words := scoreWords(s) // found once; the loop walks them
+	var ands [][]int                               // reAndBand matches, found when a band is read
 	from := 0
 	for from < len(s) {
-		loc := reScoreWord.FindStringIndex(s[from:])
+		for len(words) > 0 && words[0][0] < from {
+			words = words[1:]
+		}
 		if len(out) > 0 {
 			// after a band, "and 80 and above" is a band too
-			if and := reAndBand.FindStringIndex(s[from:]); and != nil && (loc == nil || and[0] < loc[0]) {
-				if b, ok := bandAfter(s, from+and[1], true); ok {
-					b.start = from + and[0]
+			if ands == nil {
+				ands = reAndBand.FindAllStringIndex(s, -1)
+			}
+			for len(ands) > 0 && ands[0][0] < from {
+				ands = ands[1:]
+			}
+			if len(ands) > 0 && (len(words) == 0 || ands[0][0] < words[0][0]) {
+				and := ands[0]
+				if b, ok := bandAfter(s, and[1], true); ok {
+					b.start = and[0]
 					out = append(out, b)
 					from = b.end
 					continue
 				}
+				ands = ands[1:]
+				continue
 			}
 		}
-		if loc == nil {
+		if len(words) == 0 {
 			break
 		}
-		at, tail := from+loc[0], from+loc[1]
+		at, tail := words[0][0], words[0][1]
+		words = words[1:]
 		if reNotAScoreWord.MatchString(s[max(0, at-10):at]) || reNotAScoreWord.MatchString(s[tail:min(len(s), tail+8)]) {
 			from = tail
 			continue
@@ -190,6 +203,9 @@ func bandsIn(s string) []bandAt {
 		from = b.end
 	}
 	// minimums stated in a sentence of their own shape, where no band above overlaps
+	if !mayStateMinimum(s) {
+		return out
+	}
 	for _, m := range reMinimumScore.FindAllStringSubmatchIndex(s, -1) {
 		if overlaps(out, m[0], m[1]) {
 			continue
@@ -210,6 +226,9 @@ func bandsIn(s string) []bandAt {
 // right there, with no joining words.
 func bandAfter(s string, tail int, right bool) (bandAt, bool) {
 	rest := s[tail:min(len(s), tail+90)]
+	if !mayStartBand(rest, right) {
+		return bandAt{}, false // spares the regexps
+	}
 	if cut := strings.IndexAny(rest, ".;"); cut >= 0 && !(cut > 0 && cut+1 < len(rest) && isDigit(rest[cut-1]) && isDigit(rest[cut+1])) {
 		rest = rest[:cut]
 	}
@@ -239,6 +258,72 @@ func bandAfter(s string, tail int, right bool) (bandAt, bool) {
 		best, bestAt = b, first
 	}
 	return best, bestAt >= 0
+}
+
+// mayStartBand is a cheap test that a band form can match rest: a number
+// soon (at once, when right) or the words that open one.
+func mayStartBand(rest string, right bool) bool {
+	if !right {
+		i := strings.IndexAny(rest, "0123456789")
+		return i >= 0 && i <= 60
+	}
+	t := strings.TrimLeft(rest, " :")
+	return t != "" && (isDigit(t[0]) || reOpenPrefixStart.MatchString(t))
+}
+
+var reOpenPrefixStart = regexp.MustCompile(`(?i)^(?:at |a minimum|minimum|no |not |up |a maximum|between|from|a |the |score)`)
+
+// mayStateMinimum is a cheap test for reMinimumScore's words.
+func mayStateMinimum(s string) bool {
+	return strings.Contains(s, "inimum") || strings.Contains(s, "owest") || strings.Contains(s, "ut-off") ||
+		strings.Contains(s, "utoff") || strings.Contains(s, "oint")
+}
+
+// scoreWords are the places reScoreWord matches in s, each starting a
+// word. The regexp runs only where a plain search found its first letters:
+// unanchored, it was the parser's most expensive step.
+func scoreWords(s string) [][]int {
+	lower := strings.Map(asciiLower, s) // byte for byte: positions hold
+	var out [][]int
+	for _, key := range []string{"scor", "crs", "stream"} {
+		for from := 0; ; {
+			i := strings.Index(lower[from:], key)
+			if i < 0 {
+				break
+			}
+			at := from + i
+			from = at + len(key)
+			if at > 0 && isWordByte(s[at-1]) {
+				continue
+			}
+			if m := reScoreWord.FindStringIndex(s[at:]); m != nil {
+				out = append(out, []int{at, at + m[1]})
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i][0] < out[j][0] })
+	return out
+}
+
+func asciiLower(r rune) rune {
+	if 'A' <= r && r <= 'Z' {
+		return r + 'a' - 'A'
+	}
+	return r
+}
+
+// mayStateBand is a cheap test that bandsIn can find a band in s: a
+// number, and a word for the score or a "stream:" a band may follow.
+func mayStateBand(s string) bool {
+	if !strings.ContainsAny(s, "0123456789") {
+		return false
+	}
+	for _, w := range []string{"cor", "CRS", "COR", "oint", "tream:", "treams:", "tream -"} {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
 }
 
 func overlaps(bands []bandAt, start, end int) bool {
