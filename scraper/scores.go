@@ -158,7 +158,7 @@ func bandsIn(s string) []bandAt {
 	}
 	var out []bandAt
 	words := scoreWords(s) // found once; the loop walks them
-	var ands [][]int                               // reAndBand matches, found when a band is read
+	var ands [][]int       // reAndBand matches, found when a band is read
 	from := 0
 	for from < len(s) {
 		for len(words) > 0 && words[0][0] < from {
