@@ -120,7 +120,15 @@ func cardBlocks(d doc) (blocks []*cardBlock, links [][2]string) {
 			}
 			return cur
 		}
-		for _, l := range p.lines {
+		for i, l := range p.lines {
+			if p.kind == partText && isHeading(l) && i+1 < len(p.lines) {
+				if _, _, next := factOf(p.lines[i+1]); next {
+					// a draw's name heads its facts: the card states it as one
+					b := emit("facts")
+					b.facts = append(b.facts, [2]string{"Stream", escapeCardMarkdown(l.spans[0].text)})
+					continue
+				}
+			}
 			if label, value, ok := factOf(l); ok && p.kind == partText {
 				b := emit("facts")
 				b.facts = append(b.facts, [2]string{label, value})
@@ -144,6 +152,11 @@ func cardBlocks(d doc) (blocks []*cardBlock, links [][2]string) {
 		}
 	}
 	return blocks, links
+}
+
+// isHeading reports a line that is one bold span and nothing else.
+func isHeading(l line) bool {
+	return len(l.spans) == 1 && l.spans[0].bold && l.spans[0].href == "" && !l.bullet && !strings.HasSuffix(l.spans[0].text, ":")
 }
 
 // factOf reads a "Label: value" line (bold label, plain or bold value).

@@ -76,7 +76,8 @@ func TestTeamsRequestAndClassification(t *testing.T) {
 	}
 	card := teamsCard(t, r.body)
 	texts, facts := cardTexts(card)
-	for label, want := range map[string]string{"Draw date": "6 Feb 2024", "NOIs issued": "2,086", "Score": "CRS 379–430"} {
+	for label, want := range map[string]string{"Stream": "Express Entry Human Capital Priorities stream — Health occupations",
+		"Draw date": "6 Feb 2024", "NOIs issued": "2,086", "Score": "CRS 379–430"} {
 		if facts[label] != want {
 			t.Errorf("fact %q = %q, want %q (facts %v)", label, facts[label], want, facts)
 		}

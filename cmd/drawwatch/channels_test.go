@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -8,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/drawwatch/drawwatch/notify"
 )
 
 // channelHook records what each new target kind receives.
@@ -110,5 +113,91 @@ targets = ["office"]
 	code, out, errOut := runCLI(t, "config", "check", "--config", cfg)
 	if code != exitOK || !strings.Contains(out, "# warning: teams[0].webhook_url (office)") || !strings.Contains(out, "Workflows") || strings.Contains(out, "SECRET") {
 		t.Errorf("config check: exit %d\n%s\n%s", code, out, errOut)
+	}
+}
+
+// signedHook is a webhook receiver that verifies every request's
+// signature, fails the first one with 503, and keeps what it accepted.
+type signedHook struct {
+	secret   string
+	mu       sync.Mutex
+	attempts []string // Idempotency-Key per request, in order
+	accepted []notify.WebhookPayload
+	bad      int
+}
+
+func (h *signedHook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	ts := r.Header.Get(notify.HeaderTimestamp)
+	if notify.SignWebhook([]byte(h.secret), ts, body) != r.Header.Get(notify.HeaderSignature) {
+		h.bad++
+		http.Error(w, "bad signature", http.StatusUnauthorized)
+		return
+	}
+	h.attempts = append(h.attempts, r.Header.Get(notify.HeaderIdempotency))
+	if len(h.attempts) == 1 {
+		http.Error(w, "busy", http.StatusServiceUnavailable)
+		return
+	}
+	var p notify.WebhookPayload
+	if err := json.Unmarshal(body, &p); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	h.accepted = append(h.accepted, p)
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// TestScrapeOnceDeliversSignedWebhook: a new draw found by `scrape --once`
+// reaches a [[webhook]] route through the outbox, signed; the 503 on the
+// first attempt is retried with the same Idempotency-Key.
+func TestScrapeOnceDeliversSignedWebhook(t *testing.T) {
+	site := &testSite{}
+	site.version.Store(1)
+	srv := httptest.NewServer(site)
+	defer srv.Close()
+	slack := httptest.NewServer(&slackHook{})
+	defer slack.Close()
+	hook := &signedHook{secret: "whsec-0123456789abcdef"}
+	hookSrv := httptest.NewServer(hook)
+	defer hookSrv.Close()
+	dir := t.TempDir()
+	writeFile(t, dir, "crm.secret", hook.secret)
+	cfg := siteConfig(t, dir, srv.URL, slack.URL+"/services/T/B/x", fmt.Sprintf(`
+[[webhook]]
+name = "crm"
+url = "%s/hook"
+secret_file = "crm.secret"
+
+[[route]]
+targets = ["crm"]
+kinds = ["draw"]
+`, hookSrv.URL))
+	if code, out, errOut := runCLI(t, "scrape", "--once", "--config", cfg); code != exitOK {
+		t.Fatalf("first scrape: exit %d\n%s\n%s", code, out, errOut)
+	}
+	site.version.Store(2)
+	for range 3 {
+		runCLI(t, "scrape", "--once", "--config", cfg)
+		hook.mu.Lock()
+		n := len(hook.accepted)
+		hook.mu.Unlock()
+		if n > 0 {
+			break
+		}
+	}
+	hook.mu.Lock()
+	defer hook.mu.Unlock()
+	if hook.bad != 0 || len(hook.accepted) == 0 || len(hook.attempts) < 2 {
+		t.Fatalf("bad signatures %d, accepted %d, attempts %v", hook.bad, len(hook.accepted), hook.attempts)
+	}
+	if hook.attempts[0] != hook.attempts[1] || hook.accepted[0].ID != hook.attempts[0] {
+		t.Errorf("the retry changed the idempotency key: %v, body id %s", hook.attempts, hook.accepted[0].ID)
+	}
+	p := hook.accepted[0]
+	if p.Version != 1 || (p.Event != "new" && p.Event != "changed") || len(p.Draws) == 0 || p.Target != "crm" {
+		t.Errorf("payload: version %d event %s draws %d target %s", p.Version, p.Event, len(p.Draws), p.Target)
 	}
 }
