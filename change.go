@@ -47,6 +47,9 @@ const (
 	EventDeadAlerts EventType = "dead_alerts"
 	EventTest       EventType = "test"    // `drawwatch notify test`
 	EventSummary    EventType = "summary" // one page change too big to alert one by one (delivery.max_per_change)
+	// EventDigest gathers the alerts a digest route held for one target
+	// into one message (Digest lists them).
+	EventDigest EventType = "digest"
 )
 
 // Event is what an alert says, captured when the change is recorded so that
@@ -65,6 +68,8 @@ type Event struct {
 	// Target is the delivery target a dead_alerts event is about.
 	Target     string    `json:"target,omitempty"`
 	DetectedAt time.Time `json:"detected_at"`
+	// Digest holds the events a digest event gathers, oldest first.
+	Digest []Event `json:"digest,omitempty"`
 }
 
 // AlertStatus is where an alert stands in the outbox.
@@ -75,6 +80,14 @@ const (
 	AlertPending AlertStatus = "pending"
 	AlertSent    AlertStatus = "sent"
 	AlertDead    AlertStatus = "dead" // a permanent error or too many attempts
+	// AlertDigested: folded into a digest alert, which is delivered instead.
+	AlertDigested AlertStatus = "digested"
+)
+
+// Hold kinds: why a pending alert waits until Alert.HeldUntil.
+const (
+	HoldDigest = "digest" // a digest route: sent in the target's next digest
+	HoldQuiet  = "quiet"  // a route's quiet hours: sent alone when they end
 )
 
 // Alert is one event queued for one delivery target.
@@ -88,6 +101,10 @@ type Alert struct {
 	LastError string      `json:"last_error,omitempty"`
 	CreatedAt time.Time   `json:"created_at"`
 	SentAt    time.Time   `json:"sent_at,omitzero"`
+	// HeldUntil is when a held alert is released (zero: not held); Hold
+	// says why (HoldDigest, HoldQuiet).
+	HeldUntil time.Time `json:"held_until,omitzero"`
+	Hold      string    `json:"hold,omitempty"`
 	// ThreadRef is the reference of an earlier message about the same
 	// announcement on the same target (a Slack ts), for threading updates.
 	ThreadRef string `json:"thread_ref,omitempty"`

@@ -78,6 +78,10 @@ type Outbox interface {
 	// DeadCount counts target's dead alerts, or all of them for "".
 	DeadCount(ctx context.Context, target string) (int, error)
 	NextDue(ctx context.Context) (time.Time, bool, error)
+	// HoldAlert and FoldDigest carry routes' digests and quiet hours
+	// (see notify.Holder).
+	HoldAlert(ctx context.Context, id int64, until time.Time, why string) (held bool, err error)
+	FoldDigest(ctx context.Context, target string, now time.Time) (id int64, folded int, err error)
 }
 
 // Lease is the single-writer lock every run takes before scraping or

@@ -69,7 +69,7 @@ func (s *Store) Enqueue(ctx context.Context, target string, ev drawwatch.Event, 
 
 // alertColumns reads an alert with the ref of the first sent alert of its
 // thread on the same target, so updates thread under the original message.
-const alertColumns = `o.id, o.target, o.event, o.status, o.attempts, o.next_try, o.last_error, o.created_at, o.sent_at,
+const alertColumns = `o.id, o.target, o.event, o.status, o.attempts, o.next_try, o.last_error, o.created_at, o.sent_at, o.held_until, o.hold,
 	COALESCE((SELECT f.ref FROM outbox f WHERE o.thread_key != '' AND f.thread_key = o.thread_key
 		AND f.target = o.target AND f.status = 'sent' AND f.ref != '' AND f.id != o.id
 		ORDER BY f.sent_at, f.id LIMIT 1), '')`
@@ -84,8 +84,8 @@ func (s *Store) queryAlerts(ctx context.Context, what, where string, args ...any
 	for rows.Next() {
 		var a drawwatch.Alert
 		var body, status string
-		var next, created, sent int64
-		if err := rows.Scan(&a.ID, &a.Target, &body, &status, &a.Attempts, &next, &a.LastError, &created, &sent, &a.ThreadRef); err != nil {
+		var next, created, sent, heldUntil int64
+		if err := rows.Scan(&a.ID, &a.Target, &body, &status, &a.Attempts, &next, &a.LastError, &created, &sent, &heldUntil, &a.Hold, &a.ThreadRef); err != nil {
 			return nil, s.wrap(what, err)
 		}
 		if err := json.Unmarshal([]byte(body), &a.Event); err != nil {
@@ -93,6 +93,7 @@ func (s *Store) queryAlerts(ctx context.Context, what, where string, args ...any
 		}
 		a.Status = drawwatch.AlertStatus(status)
 		a.NextTry, a.CreatedAt, a.SentAt = fromNanos(next), fromNanos(created), fromNanos(sent)
+		a.HeldUntil = fromNanos(heldUntil)
 		out = append(out, a)
 	}
 	if err := rows.Err(); err != nil {

@@ -61,6 +61,7 @@ func Run(t *testing.T, f Factory) {
 		{"OutboxLifecycle", testOutboxLifecycle},
 		{"OutboxThreadRefAndPrevious", testOutboxThreadRefAndPrevious},
 		{"OutboxPerTargetQueues", testOutboxPerTargetQueues},
+		{"OutboxHoldAndDigest", testOutboxHoldAndDigest},
 		{"SourceHealth", testSourceHealth},
 		{"FetchLog", testFetchLog},
 		{"LeaseTwoHandles", testLeaseTwoHandles},
