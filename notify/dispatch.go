@@ -180,6 +180,7 @@ type Dispatcher struct {
 	log           *slog.Logger
 	observe       func(target string, sent bool)
 	deadRoute     func(drawwatch.Event) []string
+	holder        Holder // routes' digests and quiet hours (hold.go)
 
 	mu     sync.Mutex
 	states map[string]*targetState
@@ -391,6 +392,9 @@ func (d *Dispatcher) drainTarget(ctx context.Context, target string) TargetRepor
 		rep.Paused, rep.Until, rep.Error = true, st.until, st.lastErr
 		return rep
 	}
+	if rep.Err = d.foldDigest(ctx, target); rep.Err != nil {
+		return rep
+	}
 	seen := make(map[int64]bool)
 	for {
 		alerts, err := d.outbox.DueAlertsFor(ctx, target, d.now(), d.batch)
@@ -405,6 +409,13 @@ func (d *Dispatcher) drainTarget(ctx context.Context, target string) TargetRepor
 			}
 			seen[a.ID] = true
 			fresh++
+			if skip, err := d.holdBack(ctx, a); err != nil || skip {
+				rep.Err = err
+				if err != nil {
+					return rep
+				}
+				continue
+			}
 			claimed, held, err := d.claim(ctx, a)
 			if err != nil {
 				rep.Err = err

@@ -111,6 +111,8 @@ func renderDoc(a drawwatch.Alert, highlight []string, zone *time.Location) doc {
 		d = renderOps(ev, zone)
 	case drawwatch.EventTest:
 		d = renderTest(a)
+	case drawwatch.EventDigest:
+		d = renderDigest(ev, zone)
 	default:
 		d = doc{subject: "drawwatch: " + string(ev.Type), parts: []part{
 			titlePart("drawwatch event: " + string(ev.Type)),

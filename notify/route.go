@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/drawwatch/drawwatch"
+	"github.com/drawwatch/drawwatch/hold"
 )
 
 // Route kinds.
@@ -48,6 +49,9 @@ type Route struct {
 	// HideClients keeps roster clients out of the alerts this route
 	// delivers (config: clients = false), for targets outside the team.
 	HideClients bool
+	// Hold is when the route delivers: at once (the zero value), in a
+	// digest, or after its quiet hours (see Router.Release).
+	Hold hold.Policy
 }
 
 func (r Route) hasDrawFilters() bool {
@@ -108,6 +112,9 @@ func NewRouter(routes []Route, targets []string) (*Router, error) {
 		}
 		if r.MinScore != nil && r.MaxScore != nil && *r.MinScore > *r.MaxScore {
 			return nil, fmt.Errorf("route %s: min score %d is above max score %d", name, *r.MinScore, *r.MaxScore)
+		}
+		if err := checkHold(name, r.Hold); err != nil {
+			return nil, err
 		}
 		r.Name = name
 		r.Streams = slices.Clone(r.Streams)
