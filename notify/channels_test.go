@@ -142,3 +142,49 @@ func checkClassified(t *testing.T, errs []error, wantRetryAfter time.Duration, s
 func containsFold(s, sub string) bool {
 	return strings.Contains(strings.ToLower(s), strings.ToLower(sub))
 }
+
+// TestChannelsRenderEveryEventType: every event kind, EE rounds and
+// corrections included, lays out in each new target without losing its
+// title or breaking a limit.
+func TestChannelsRenderEveryEventType(t *testing.T) {
+	ee := round434()
+	news := newsEvent()
+	events := map[string]drawwatch.Event{
+		"new":         hcpFeb6Event(),
+		"changed":     changedEvent(),
+		"news":        news,
+		"ee round":    {Type: drawwatch.EventNew, Announcement: &ee},
+		"ops":         {Type: drawwatch.EventOps, Source: "updates", Message: "3 fetches failed: HTTP 503", DetectedAt: time.Date(2024, 2, 6, 15, 0, 0, 0, time.UTC)},
+		"recovery":    {Type: drawwatch.EventRecovery, Source: "updates", Message: "reads normally"},
+		"warning":     {Type: drawwatch.EventWarning, Source: "ita", Message: "a table row is no draw"},
+		"dead_alerts": {Type: drawwatch.EventDeadAlerts, Target: "office", Message: "HTTP 404"},
+		"summary":     {Type: drawwatch.EventSummary, Message: "312 new announcements on https://www.ontario.ca/page/x: see the status page"},
+		"test":        {Type: drawwatch.EventTest, Message: "drawwatch test message"},
+	}
+	for name, ev := range events {
+		t.Run(name, func(t *testing.T) {
+			a := drawwatch.Alert{ID: 1, Target: "x", Event: ev}
+			d := renderDoc(a, nil, time.UTC)
+			subject := cleanHeader(d.subject)
+			if subject == "" {
+				t.Fatal("no subject")
+			}
+			card, err := TeamsPayload(d)
+			if err != nil || len(card) > maxTeamsBytes || !strings.Contains(string(card), `"AdaptiveCard"`) {
+				t.Errorf("teams: %d bytes, %v", len(card), err)
+			}
+			msgs := TelegramMessages(d)
+			if len(msgs) == 0 || strings.TrimSpace(msgs[0]) == "" {
+				t.Errorf("telegram: %q", msgs)
+			}
+			embed := DiscordPayload(d)["embeds"].([]any)[0].(map[string]any)
+			if embed["title"] == "" {
+				t.Errorf("discord: no title: %v", embed)
+			}
+			body, err := marshalJSON(NewWebhookPayload(a, time.UTC))
+			if err != nil || !strings.Contains(string(body), `"event":"`+string(ev.Type)+`"`) {
+				t.Errorf("webhook: %v %s", err, firstBytes(body, 200))
+			}
+		})
+	}
+}
