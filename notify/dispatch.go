@@ -416,44 +416,7 @@ func (d *Dispatcher) drainTarget(ctx context.Context, target string) TargetRepor
 				}
 				continue
 			}
-			claimed, held, err := d.claim(ctx, a)
-			if err != nil {
-				rep.Err = err
-				return rep
-			}
-			if !claimed {
-				continue
-			}
-			if !configured {
-				rep.Err = d.dropUnknown(ctx, a)
-				if rep.Err != nil {
-					return rep
-				}
-				rep.Failed++
-				rep.Dead++
-				continue
-			}
-			res := d.deliver(ctx, n, st, a, held)
-			if res.err != nil {
-				rep.Err = res.err
-			}
-			if res.tried && d.observe != nil {
-				d.observe(target, res.sent)
-			}
-			switch {
-			case res.sent:
-				rep.Sent++
-			case res.tried && res.err == nil:
-				rep.Failed++
-				if res.dead {
-					rep.Dead++
-				}
-			}
-			if rep.Err != nil {
-				return rep
-			}
-			if res.pause {
-				rep.Paused, rep.Until, rep.Error = true, st.until, st.lastErr
+			if stop := d.handle(ctx, st, n, configured, a, &rep); stop {
 				return rep
 			}
 		}
@@ -461,6 +424,49 @@ func (d *Dispatcher) drainTarget(ctx context.Context, target string) TargetRepor
 			return rep
 		}
 	}
+}
+
+// handle claims and delivers one alert of the target (or drops it when the
+// target is gone) and counts the outcome in rep. stop ends the target's
+// drain: an error, or the target failed and pauses.
+func (d *Dispatcher) handle(ctx context.Context, st *targetState, n Notifier, configured bool, a drawwatch.Alert, rep *TargetReport) (stop bool) {
+	claimed, held, err := d.claim(ctx, a)
+	switch {
+	case err != nil:
+		rep.Err = err
+		return true
+	case !claimed:
+		return false
+	case !configured:
+		if rep.Err = d.dropUnknown(ctx, a); rep.Err != nil {
+			return true
+		}
+		rep.Failed++
+		rep.Dead++
+		return false
+	}
+	res := d.deliver(ctx, n, st, a, held)
+	rep.Err = res.err
+	if res.tried && d.observe != nil {
+		d.observe(a.Target, res.sent)
+	}
+	switch {
+	case res.sent:
+		rep.Sent++
+	case res.tried && res.err == nil:
+		rep.Failed++
+		if res.dead {
+			rep.Dead++
+		}
+	}
+	if rep.Err != nil {
+		return true
+	}
+	if res.pause {
+		rep.Paused, rep.Until, rep.Error = true, st.until, st.lastErr
+		return true
+	}
+	return false
 }
 
 // dropUnknown marks dead an alert whose target is no longer configured.
