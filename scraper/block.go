@@ -1,16 +1,14 @@
 package scraper
 
-import "bytes"
-
 // blockMarkers are phrases only a bot-check page carries. The site's bot
 // manager (Radware, serving captcha images from perfdrive.com) answers with
 // HTTP 200, so the body is the only evidence. Matched case-insensitively.
-var blockMarkers = [][]byte{
-	[]byte("captcha.perfdrive.com"),
-	[]byte("radware captcha"),
-	[]byte("made us think that you are a bot"),
-	[]byte("please solve this captcha"),
-	[]byte("shieldsquare"),
+var blockMarkers = []string{
+	"captcha.perfdrive.com",
+	"radware captcha",
+	"made us think that you are a bot",
+	"please solve this captcha",
+	"shieldsquare",
 }
 
 // blockScanLimit bounds the scan: a captcha page is small, and a real page
@@ -23,9 +21,9 @@ func IsBlockPage(data []byte) bool {
 	if len(data) > blockScanLimit {
 		data = data[:blockScanLimit]
 	}
-	lower := bytes.ToLower(data)
+	text := string(data)
 	for _, m := range blockMarkers {
-		if bytes.Contains(lower, m) {
+		if containsFold(text, m) {
 			return true
 		}
 	}

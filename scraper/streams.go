@@ -41,7 +41,7 @@ func InvitationKind(slug drawwatch.Stream) (invitation, scoreKind string) {
 
 // findStreams returns the streams s names, in the order they first appear.
 func findStreams(s string) []drawwatch.Stream {
-	return streamsIn(strings.ToLower(s), false, strings.Index)
+	return streamsIn(s, false, indexFold)
 }
 
 // streamsIn returns the streams whose keys (or, with bare, whose bare
