@@ -206,6 +206,14 @@ type Route struct {
 	// Clients = false keeps matched roster clients out of this route's
 	// alerts, for targets outside the team. Default true.
 	Clients *bool `toml:"clients"`
+	// Deliver is "now" (default) or "digest": hold the route's alerts and
+	// send them as one message per target at the Digest cron schedule.
+	Deliver string `toml:"deliver"`
+	Digest  string `toml:"digest"`
+	// QuietHours ("21:00-07:30", the schedule's zone) holds the route's
+	// news until the window ends; QuietFor adds "draw" and/or "ops".
+	QuietHours string   `toml:"quiet_hours"`
+	QuietFor   []string `toml:"quiet_for"`
 }
 
 // Duration is a time.Duration written as "30s" or "5m" in TOML.
@@ -708,6 +716,9 @@ func (c *Config) Validate() error {
 			bad("%s: min_score %d is above max_score %d", key, *r.MinScore, *r.MaxScore)
 		}
 		for _, msg := range checkRoutePrograms(r) {
+			bad("%s.%s", key, msg)
+		}
+		for _, msg := range checkRouteHold(r) {
 			bad("%s.%s", key, msg)
 		}
 	}

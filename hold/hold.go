@@ -81,8 +81,9 @@ type Policy struct {
 	Deliver string
 	// Digest is when a digest route sends (DeliverDigest only).
 	Digest cron.Schedule
-	// Quiet, when set, holds alerts of QuietKinds while it lasts; Zone is
-	// the zone its times of day are in.
+	// Quiet, when set, holds news (and QuietFor's kinds) while it lasts.
+	// Zone is the zone its times of day, and a digest spec without
+	// CRON_TZ=, are in (nil: the machine's).
 	Quiet *Window
 	Zone  *time.Location
 	// QuietFor lists the route kinds ("draw", "ops") quiet hours hold on
@@ -94,16 +95,17 @@ type Policy struct {
 // now may go under p, and why it waits (HoldDigest, HoldQuiet); until is
 // now and why "" when it goes at once.
 func (p Policy) Release(kind string, now time.Time) (until time.Time, why string) {
+	zone := p.Zone
+	if zone == nil {
+		zone = time.Local
+	}
 	if p.Deliver == DeliverDigest && p.Digest != nil {
-		if next := p.Digest.Next(now); !next.IsZero() {
+		// A spec without CRON_TZ= runs in Zone, like quiet hours.
+		if next := p.Digest.Next(now.In(zone)); !next.IsZero() {
 			return next, drawwatch.HoldDigest
 		}
 	}
 	if p.Quiet != nil && (kind == "news" || slices.Contains(p.QuietFor, kind)) {
-		zone := p.Zone
-		if zone == nil {
-			zone = time.Local
-		}
 		if end, in := p.Quiet.Ends(now.In(zone)); in {
 			return end, drawwatch.HoldQuiet
 		}

@@ -119,7 +119,7 @@ func (a *App) daemonConfig(st *store.Store, router *notify.Router, ns []notify.N
 		}
 	}
 	pending(context.Background()) // dead alerts from earlier runs show from the start
-	disp := a.Dispatcher(st, ns, notify.WithDeadAlertOps(router.Targets), notify.WithObserver(func(target string, sent bool) {
+	disp := a.Dispatcher(st, ns, notify.WithDeadAlertOps(router.Targets), notify.WithHolds(router), notify.WithObserver(func(target string, sent bool) {
 		if sent {
 			metrics.AlertSent(target)
 		} else {

@@ -56,7 +56,7 @@ func (a *App) DeliverQueued(ctx context.Context, st *store.Store, router *notify
 	wctx, cancel := context.WithTimeout(ctx, a.Config.Delivery.Wait.Duration)
 	defer cancel()
 	// An alert that dies raises an ops alert through the other ops targets.
-	disp := a.Dispatcher(st, ns, notify.WithDeadAlertOps(router.Targets))
+	disp := a.Dispatcher(st, ns, notify.WithDeadAlertOps(router.Targets), notify.WithHolds(router))
 	rep, err := disp.DrainTargets(wctx)
 	left, _ := st.Alerts(ctx, drawwatch.AlertPending)
 	output.Delivery(out, rep, left)

@@ -84,11 +84,16 @@ func (a *App) Fetcher(robots scraper.RobotsStore) *scraper.Fetcher {
 // Router routes events to targets by the [[route]] tables.
 func (a *App) Router() (*notify.Router, error) {
 	routes := make([]notify.Route, 0, len(a.Config.Routes))
+	zone := config.ScheduleZone(a.Config.Schedule.Cron) // quiet hours are read in it
 	for _, r := range a.Config.Routes {
+		h, err := r.RouteHold(zone)
+		if err != nil {
+			return nil, configErr(err)
+		}
 		routes = append(routes, notify.Route{
 			Name: r.Name, Targets: r.Targets, Kinds: r.Kinds, Streams: r.Streams, NOCs: r.NOCs,
 			Categories: r.Categories, Programs: r.Programs, MinScore: r.MinScore, MaxScore: r.MaxScore,
-			HideClients: r.Clients != nil && !*r.Clients,
+			HideClients: r.Clients != nil && !*r.Clients, Hold: h,
 		})
 	}
 	r, err := notify.NewRouter(routes, a.Config.Targets())
