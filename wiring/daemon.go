@@ -40,6 +40,7 @@ func (a *App) RunDaemon(ctx context.Context, st *store.Store) error {
 		}
 		defer lead.release()
 		go a.recordReplica(ctx, st, lead)
+		go lead.standBy(ctx, a.heartbeatEvery())
 	} else {
 		unlock, err := a.TakeLock(ctx, st, owner)
 		if err != nil {

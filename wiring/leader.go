@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"time"
 
 	"github.com/jonboulle/clockwork"
 
@@ -13,15 +14,18 @@ import (
 
 // leadership is which replica scrapes, on PostgreSQL, where several
 // replicas share the database: one leads (scrapes) under the lease; the
-// others stand by, deliver alerts, and try to take the lease at every
-// schedule tick, so a dead leader is replaced within the lease TTL plus
-// one tick. (On SQLite there is one writer: the daemon takes the lease at
+// others stand by, deliver alerts, and try to take the lease every
+// heartbeat and at every schedule tick, so a dead leader is replaced
+// within the lease TTL plus one heartbeat, whatever the schedule (a
+// business-hours cron must not leave the replicas leaderless overnight).
+// (On SQLite there is one writer: the daemon takes the lease at
 // start or exits, and losing it stops the daemon.)
 type leadership struct {
 	app   *App
 	st    *store.Store
 	owner string
 
+	taking sync.Mutex // one tryLead at a time: the standby loop and a pass may race
 	mu     sync.Mutex
 	held   context.Context // valid while leading; done when the lease is lost
 	stop   func()          // stops the heartbeat
@@ -59,6 +63,8 @@ func (l *leadership) tryLead(ctx context.Context) error {
 // leads. A standby tries to take the lease first; a leader that lost it
 // (its pass was cancelled at once) becomes a standby.
 func (l *leadership) pass(ctx context.Context) (context.Context, bool, error) {
+	l.taking.Lock()
+	defer l.taking.Unlock()
 	l.mu.Lock()
 	held := l.held
 	l.mu.Unlock()
@@ -79,6 +85,26 @@ func (l *leadership) pass(ctx context.Context) (context.Context, bool, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.held, true, nil
+}
+
+// standBy tries for the lease every interval while this replica does not
+// lead, until ctx ends.
+func (l *leadership) standBy(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if leader, _ := l.Leader(); leader {
+			continue
+		}
+		if _, _, err := l.pass(ctx); err != nil && ctx.Err() == nil {
+			l.app.Log.Warn("standby: could not try for the lease", "store", l.st.Path(), "err", err)
+		}
+	}
 }
 
 // release gives the lease up (on shutdown, or after losing it).

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -278,4 +279,72 @@ func logLevel() string {
 		return "info"
 	}
 	return "warn"
+}
+
+// TestStandbyLeadsBetweenTicks: with a schedule that has no tick for
+// months, a standby still takes over within the lease TTL of the leader's
+// death (it tries every heartbeat, not only at schedule ticks), so
+// /readyz and drawwatch_leader never show the replicas leaderless for long.
+func TestStandbyLeadsBetweenTicks(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts daemons as subprocesses")
+	}
+	url := pgtest.NewDatabase(t)
+	srv := httptest.NewServer(&growingSite{})
+	defer srv.Close()
+	const ttl = 2 * time.Second
+	dir := t.TempDir()
+	start := func() (*daemonProc, string) {
+		listen := freeAddr(t)
+		cfg := writeFile(t, dir, "drawwatch-"+strings.ReplaceAll(listen, ":", "-")+".toml", fmt.Sprintf(`
+[store]
+url = %q
+lease_ttl = %q
+
+[schedule]
+cron = "CRON_TZ=America/Toronto 0 9 1 1 *"
+run_at_start = false
+
+[log]
+level = "warn"
+
+[http]
+listen = %q
+
+[[source]]
+name = "updates"
+kind = "oinp-updates"
+url = "%s/updates"
+`, url, ttl.String(), listen, srv.URL))
+		return startDaemon(t, cfg), listen
+	}
+	leader, leaderAddr := start()
+	waitUntil(t, leader, "the first replica to lead", 20*time.Second, func() bool {
+		return strings.Contains(readyz(leaderAddr), "(leader")
+	})
+	standby, standbyAddr := start()
+	waitUntil(t, standby, "the second replica to stand by", 20*time.Second, func() bool {
+		return strings.Contains(readyz(standbyAddr), "(standby)")
+	})
+	leader.cmd.Process.Signal(syscall.SIGKILL)
+	<-leader.done
+	killed := time.Now()
+	waitUntil(t, standby, "the standby to lead with no schedule tick", ttl+5*time.Second, func() bool {
+		return strings.Contains(readyz(standbyAddr), "(leader, lease generation 2)")
+	})
+	t.Logf("standby led %v after the leader's kill -9 (lease_ttl %v, no schedule tick)", time.Since(killed).Round(time.Millisecond), ttl)
+	if !strings.Contains(httpGet(t, "http://"+standbyAddr+"/metrics"), "drawwatch_leader 1") {
+		t.Error("the new leader's /metrics lacks drawwatch_leader 1")
+	}
+}
+
+// readyz is a daemon's /readyz answer, "" while it is not listening yet.
+func readyz(addr string) string {
+	resp, err := http.Get("http://" + addr + "/readyz")
+	if err != nil {
+		return ""
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return string(b)
 }
