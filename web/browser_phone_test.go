@@ -220,6 +220,7 @@ func TestStatusPageOnPhone(t *testing.T) {
 	bin := chromiumPath(t)
 	st := withEERounds(t, newTestStore(t)) // EE section too
 	addDeadAlert(t, st)                    // and the dead-alerts table
+	addHeldAlerts(t, st)                   // and the held-alerts table
 	s := newTestServer(t, st, testNow.Add(-10*time.Minute), true)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

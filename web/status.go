@@ -50,6 +50,7 @@ type statusPage struct {
 	Counts      string
 	Pending     int
 	Dead        []deadRow
+	Held        []heldRow // held for a digest or quiet hours (held.go)
 	Replicas    []replicaRow
 	Ready       bool
 	ReadyReason string
@@ -199,6 +200,11 @@ func (s *Server) buildStatus(ctx context.Context, r *http.Request) (statusPage, 
 		problem("list dead alerts", err)
 	} else {
 		p.Dead = s.deadRows(dead, now)
+	}
+	if pending, err := s.opts.Data.Alerts(ctx, drawwatch.AlertPending); err != nil {
+		problem("list held alerts", err)
+	} else {
+		p.Held = s.heldRows(pending, now)
 	}
 	p.Sources = s.sourceRows(ctx, now, problem)
 	p.Replicas = s.replicaRows(ctx, now, problem)

@@ -68,7 +68,8 @@ func TestStatusFilterErrors(t *testing.T) {
 // headers scoped to their columns, and phone-card labels on every cell.
 func TestStatusTableSemantics(t *testing.T) {
 	st := newTestStore(t)
-	addDeadAlert(t, st) // the dead-alerts table too
+	addDeadAlert(t, st)  // the dead-alerts table too
+	addHeldAlerts(t, st) // and the held-alerts table
 	rec := get(t, newTestServer(t, st, testNow, true).Handler(), "GET", "/")
 	doc, err := goquery.NewDocumentFromReader(rec.Body)
 	if err != nil {
