@@ -336,8 +336,9 @@ roster = "clients.csv"
 `)
 	cmd := exec.Command(os.Args[0], "run", "--config", cfg)
 	cmd.Env = append(os.Environ(), "DRAWWATCH_TEST_MAIN=1")
-	var stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = io.Discard, &stderr
+	var stderrBuf bytes.Buffer
+	stderr := syncWriter{w: &stderrBuf} // read while the daemon may still write
+	cmd.Stdout, cmd.Stderr = io.Discard, stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}

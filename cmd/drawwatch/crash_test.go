@@ -107,10 +107,13 @@ func (s syncWriter) Write(p []byte) (int, error) {
 	return s.w.Write(p)
 }
 
-func (d *daemonProc) log() string {
+func (d *daemonProc) log() string { return syncWriter{w: d.stderr}.String() }
+
+// String is what was written so far, safe while writes go on.
+func (s syncWriter) String() string {
 	logMu.Lock()
 	defer logMu.Unlock()
-	return d.stderr.String()
+	return s.w.String()
 }
 
 // deliveryConfig is a daemon that only delivers (no run in the next hour)
