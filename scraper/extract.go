@@ -38,8 +38,10 @@ type drawExtractor struct {
 	sourceURL string
 	items     []item
 	issueDate string
-	titleCat  *string        // titleCategory(b.title), read when first needed
-	dates     map[int]string // itemDate by item, read once
+	titleCat  *string // titleCategory(b.title), read when first needed
+	// sentenceCategory of the last sentence asked about
+	catSentence, sentenceCat string
+	dates                    map[int]string // itemDate by item, read once
 
 	draws  []drawwatch.Draw
 	origin []int // item of each draw, -1 for none
@@ -64,7 +66,7 @@ func extractDraws(b *annBuilder, text string, year int, sourceURL string) extrac
 	// Text holds the title and every sentence, and each sentence that
 	// reports an issuance holds "ssu" or "draw" (see issued): without
 	// them, only a title ending "invited" reports one. Most news stops here.
-	if !strings.Contains(text, "ssu") && !strings.Contains(text, "draw") && !strings.Contains(text, "nvited") && !strings.Contains(text, "sent") {
+	if !strings.Contains(text, "ssu") && !strings.Contains(text, "draw") && !strings.Contains(text, "nvited") && !strings.Contains(text, " sent ") {
 		return extraction{unparsed: newsUnparsed(b)}
 	}
 	items := announcementItems(b)
@@ -294,8 +296,11 @@ func (x *drawExtractor) category(s string, cats []string, bi int) string {
 	if bi < len(cats) && cats[bi] != "" {
 		return cats[bi]
 	}
-	if c := sentenceCategory(s); c != "" {
-		return c
+	if s != x.catSentence { // one sentence's draws ask in turn: read it once
+		x.catSentence, x.sentenceCat = s, sentenceCategory(s)
+	}
+	if x.sentenceCat != "" {
+		return x.sentenceCat
 	}
 	if x.titleCat == nil {
 		c := titleCategory(x.b.title)
@@ -307,9 +312,11 @@ func (x *drawExtractor) category(s string, cats []string, bi int) string {
 // clauseDate is the date a clause of a sentence with several bands gives
 // its draw ("on April 8"), else its paragraph's, else the announcement's.
 func (x *drawExtractor) clauseDate(ii int, clause string, several bool) string {
-	if loc := reOnDate.FindStringIndex(clause); several && loc != nil {
-		if d, ok := firstDateIn(clause[loc[0]:], x.yearOfPost()); ok {
-			return d
+	if several {
+		if loc := reOnDate.FindStringIndex(clause); loc != nil {
+			if d, ok := firstDateIn(clause[loc[0]:], x.yearOfPost()); ok {
+				return d
+			}
 		}
 	}
 	if _, ok := x.dates[ii]; !ok {

@@ -48,7 +48,7 @@ func issued(s string) bool {
 			}
 		}
 	}
-	if strings.Contains(s, "nvited") || strings.Contains(s, "sent") {
+	if strings.Contains(s, "nvited") || strings.Contains(s, " sent ") {
 		return reInvited.MatchString(s)
 	}
 	return false
