@@ -312,7 +312,11 @@ func TestPausedDaemonStopsWhenTakenOver(t *testing.T) {
 	if err := a.cmd.Process.Signal(syscall.SIGSTOP); err != nil {
 		t.Fatal(err)
 	}
-	atPause, _ := hook.snapshot()
+	// A request A wrote just before the stop may reach the hook a moment
+	// later: it was in flight too. Snapshot once A is stopped and the
+	// hook has heard nothing new for a while.
+	waitUntil(t, nil, "A to be stopped", 10*time.Second, func() bool { return processStopped(a.cmd.Process.Pid) })
+	atPause := settledSnapshot(hook, 300*time.Millisecond)
 	inFlight := map[string]bool{}
 	for id := range unsentMessages(t, db) {
 		if atPause[id] > 0 {
@@ -367,5 +371,29 @@ func TestPausedDaemonStopsWhenTakenOver(t *testing.T) {
 	<-b.done
 	if b.err != nil {
 		t.Errorf("B after SIGTERM: %v\n%s", b.err, b.log())
+	}
+}
+
+// processStopped reports whether pid is stopped by a signal (state T in
+// /proc/PID/stat).
+func processStopped(pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	end := bytes.LastIndexByte(b, ')') // the command name may hold spaces
+	return end > 0 && len(b) > end+2 && b[end+2] == 'T'
+}
+
+// settledSnapshot is the hook's tally once it has stayed the same for quiet.
+func settledSnapshot(h *slowHook, quiet time.Duration) map[string]int {
+	_, total := h.snapshot()
+	for {
+		time.Sleep(quiet)
+		now, n := h.snapshot()
+		if n == total {
+			return now
+		}
+		total = n
 	}
 }
