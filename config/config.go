@@ -551,7 +551,37 @@ const minTokenLen = 16
 func (c *Config) Validate() error {
 	var errs []error
 	bad := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
+	c.validateStore(bad)
+	c.validateFetch(bad)
+	c.validateRuntime(bad)
+	c.validateSources(bad)
 
+	targets := map[string]string{}
+	addTarget := func(key, name string) {
+		if name == "" {
+			bad("%s.name: required (routes refer to targets by name)", key)
+			return
+		}
+		if prev, dup := targets[name]; dup {
+			bad("%s.name: %q is also the name of %s", key, name, prev)
+		}
+		targets[name] = key
+	}
+	c.validateSlack(addTarget, bad)
+	c.validateEmail(addTarget, bad)
+	c.validateChannels(addTarget, bad)
+	c.validateRoutes(targets, bad)
+	if len(c.Routes) == 0 && len(targets) > 0 {
+		bad("route: targets are configured but no [[route]] sends them anything")
+	}
+	return errors.Join(errs...)
+}
+
+// complain records one validation error; each section's check reports
+// through it so that every problem is listed at once.
+type complain = func(format string, a ...any)
+
+func (c *Config) validateStore(bad complain) {
 	if c.Store.BacklogDays < 0 {
 		bad("store.backlog_days: must be 0 or more, got %d", c.Store.BacklogDays)
 	}
@@ -564,6 +594,9 @@ func (c *Config) Validate() error {
 	if c.Store.LeaseTTL.Duration < time.Second {
 		bad("store.lease_ttl: must be at least 1s (heartbeats go every quarter of it), got %s", c.Store.LeaseTTL.Duration)
 	}
+}
+
+func (c *Config) validateFetch(bad complain) {
 	if c.Fetch.Retries < 0 || c.Fetch.Retries > 10 {
 		bad("fetch.retries: must be between 0 and 10, got %d", c.Fetch.Retries)
 	}
@@ -576,6 +609,10 @@ func (c *Config) Validate() error {
 	if c.Fetch.RetryBase.Duration <= 0 && c.Fetch.Retries > 0 {
 		bad("fetch.retry_base: must be positive when fetch.retries is above 0, got %s", c.Fetch.RetryBase)
 	}
+}
+
+// validateRuntime checks the schedule, health, delivery, HTTP and log keys.
+func (c *Config) validateRuntime(bad complain) {
 	for _, d := range []struct {
 		key string
 		v   Duration
@@ -611,7 +648,9 @@ func (c *Config) Validate() error {
 	if c.Health.MinAnnouncementRate < 0 || c.Health.MinAnnouncementRate > 1 {
 		bad("health.min_announcement_ratio: must be between 0 and 1, got %v", c.Health.MinAnnouncementRate)
 	}
+}
 
+func (c *Config) validateSources(bad complain) {
 	names := map[string]string{}
 	for i, s := range c.Sources {
 		key := fmt.Sprintf("source[%d]", i)
@@ -628,18 +667,9 @@ func (c *Config) Validate() error {
 		}
 		names["source:"+s.Name] = key
 	}
+}
 
-	targets := map[string]string{}
-	addTarget := func(key, name string) {
-		if name == "" {
-			bad("%s.name: required (routes refer to targets by name)", key)
-			return
-		}
-		if prev, dup := targets[name]; dup {
-			bad("%s.name: %q is also the name of %s", key, name, prev)
-		}
-		targets[name] = key
-	}
+func (c *Config) validateSlack(addTarget func(key, name string), bad complain) {
 	for i, s := range c.Slack {
 		key := fmt.Sprintf("slack[%d]", i)
 		addTarget(key, s.Name)
@@ -658,6 +688,9 @@ func (c *Config) Validate() error {
 			}
 		}
 	}
+}
+
+func (c *Config) validateEmail(addTarget func(key, name string), bad complain) {
 	for i, e := range c.Email {
 		key := fmt.Sprintf("email[%d]", i)
 		addTarget(key, e.Name)
@@ -684,7 +717,9 @@ func (c *Config) Validate() error {
 			bad("%s: username and password go together", key)
 		}
 	}
-	c.validateChannels(addTarget, bad)
+}
+
+func (c *Config) validateRoutes(targets map[string]string, bad complain) {
 	for i, r := range c.Routes {
 		key := fmt.Sprintf("route[%d]", i)
 		if len(r.Targets) == 0 {
@@ -722,10 +757,6 @@ func (c *Config) Validate() error {
 			bad("%s.%s", key, msg)
 		}
 	}
-	if len(c.Routes) == 0 && len(targets) > 0 {
-		bad("route: targets are configured but no [[route]] sends them anything")
-	}
-	return errors.Join(errs...)
 }
 
 // StreamSlugs lists the stream slugs routes may name.
