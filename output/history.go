@@ -36,6 +36,9 @@ func Alerts(w io.Writer, alerts []drawwatch.Alert) {
 		if al.Status == drawwatch.AlertPending && al.Attempts > 0 {
 			status = "failed" // pending, with earlier failed attempts
 		}
+		if al.Status == drawwatch.AlertPending && al.Attempts == 0 && al.Hold != "" && al.HeldUntil.After(time.Now()) {
+			status = "held:" + al.Hold // a digest or quiet hours; NEXT TRY is when it goes
+		}
 		next := "-"
 		if al.Status == drawwatch.AlertPending {
 			next = al.NextTry.Local().Format(time.DateTime)

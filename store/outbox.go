@@ -279,9 +279,10 @@ func (s *Store) MarkDeadReporting(ctx context.Context, id int64, errMsg string, 
 }
 
 // Requeue makes a dead or pending alert due now with a fresh attempt count.
+// A route's hold (digest, quiet hours) is dropped and decided afresh.
 func (s *Store) Requeue(ctx context.Context, id int64) error {
 	return s.updateAlert(ctx, "requeue", id,
-		`UPDATE outbox SET status = 'pending', attempts = 0, next_try = ? WHERE id = ? AND status IN ('pending', 'dead')`,
+		`UPDATE outbox SET status = 'pending', attempts = 0, next_try = ?, held_until = 0, hold = '' WHERE id = ? AND status IN ('pending', 'dead')`,
 		toNanos(s.now()), id)
 }
 

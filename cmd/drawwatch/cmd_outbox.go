@@ -25,7 +25,7 @@ func cmdOutbox(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	statuses := []drawwatch.AlertStatus{drawwatch.AlertPending, drawwatch.AlertDead}
 	if *showSent {
-		statuses = append(statuses, drawwatch.AlertSent)
+		statuses = append(statuses, drawwatch.AlertSent, drawwatch.AlertDigested) // digested: sent inside a digest
 	}
 	return withStore(ctx, env, *configPath, false, func(a *app, st *store.Store) error {
 		alerts, err := st.Alerts(ctx, statuses...)

@@ -98,6 +98,21 @@ func testOutboxHoldAndDigest(t *testing.T, f Factory) {
 	if len(folded) != 2 {
 		t.Errorf("digested alerts = %d, want 2", len(folded))
 	}
+	// Re-queueing a held alert drops its hold: due now, decided afresh
+	// (a held alert due now would otherwise wait for a digest not yet due).
+	later := enqueue("slack", drawwatch.Event{Type: drawwatch.EventNews, Message: "later", DetectedAt: clock}, "h5")
+	if _, err := s.HoldAlert(ctx, later, clock.Add(24*time.Hour), drawwatch.HoldDigest); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Requeue(ctx, later); err != nil {
+		t.Fatal(err)
+	}
+	if due, _ := s.DueAlertsFor(ctx, "slack", clock, 0); len(due) == 0 || due[len(due)-1].ID != later || !due[len(due)-1].HeldUntil.IsZero() {
+		t.Errorf("re-queued held alert: due %+v, want alert %d due with no hold", due, later)
+	}
+	if held, err := s.HoldAlert(ctx, later, clock.Add(time.Hour), drawwatch.HoldQuiet); !held || err != nil {
+		t.Errorf("HoldAlert after Requeue = %v, %v; want held again", held, err)
+	}
 	// The email target's digest is its own.
 	if _, n, err := s.FoldDigest(ctx, "email", clock); n != 1 || err != nil {
 		t.Errorf("email FoldDigest = %d, %v; want 1", n, err)
