@@ -204,3 +204,28 @@ func TestNodeTextIgnoresIndentation(t *testing.T) {
 		t.Errorf("nodeText = %q, want %q", a, want)
 	}
 }
+
+func TestIndexFold(t *testing.T) {
+	tests := []struct {
+		s, sub string
+		want   int
+	}{
+		{"Tech Draw: Issuance", "tech draw", 0},
+		{"the PORTAL search", "portal", 4},
+		{"a Portal", "portal", 2},
+		{"portable", "portal", -1},
+		{"short", "longer than s", -1},
+		{"", "x", -1},
+		{"anything", "", 0},
+		{"pPortal", "portal", 1},
+		{"Candidates in NOC", "candidate", 0},
+	}
+	for _, tt := range tests {
+		if got := indexFold(tt.s, tt.sub); got != tt.want {
+			t.Errorf("indexFold(%q, %q) = %d, want %d", tt.s, tt.sub, got, tt.want)
+		}
+		if got := containsFold(tt.s, tt.sub); got != (tt.want >= 0) {
+			t.Errorf("containsFold(%q, %q) = %v", tt.s, tt.sub, got)
+		}
+	}
+}
