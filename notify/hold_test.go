@@ -307,3 +307,44 @@ func TestQuietHoursDrawsBypassUnlessQuietFor(t *testing.T) {
 		t.Errorf("strict at 07:30: %q", got)
 	}
 }
+
+// When several routes take one alert to one target, a "now" route sends
+// it at once, else the earliest release wins; routes to other targets do
+// not count.
+func TestReleaseAcrossRoutes(t *testing.T) {
+	loc := toronto(t)
+	quiet, _ := hold.ParseWindow("21:00-07:30")
+	digest := hold.Policy{Deliver: hold.DeliverDigest, Digest: mustCron(t, "CRON_TZ=America/Toronto 0 8 * * *")}
+	quietP := hold.Policy{Quiet: &quiet, Zone: loc}
+	night := time.Date(2026, 6, 10, 23, 0, 0, 0, loc)
+	for _, tt := range []struct {
+		name   string
+		routes []notify.Route
+		until  time.Time
+		why    string
+	}{
+		{"digest and now", []notify.Route{{Targets: []string{"team"}, Hold: digest}, {Targets: []string{"team"}}}, night, ""},
+		{"digest and quiet: quiet ends first", []notify.Route{{Targets: []string{"team"}, Hold: digest}, {Targets: []string{"team"}, Hold: quietP}},
+			time.Date(2026, 6, 11, 7, 30, 0, 0, loc), drawwatch.HoldQuiet},
+		{"a now route to another target does not count", []notify.Route{{Targets: []string{"team"}, Hold: digest}, {Targets: []string{"other"}}},
+			time.Date(2026, 6, 11, 8, 0, 0, 0, loc), drawwatch.HoldDigest},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := notify.NewRouter(tt.routes, []string{"team", "other"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			until, why := r.Release(newsEvent("Intake paused"), "team", night)
+			if why != tt.why || !until.Equal(tt.until) {
+				t.Errorf("Release = %s %q, want %s %q", until.In(loc), why, tt.until, tt.why)
+			}
+		})
+	}
+	// Test messages and digests are never held.
+	r, _ := notify.NewRouter([]notify.Route{{Targets: []string{"team"}, Kinds: []string{"news"}, Hold: digest}}, []string{"team"})
+	for _, ty := range []drawwatch.EventType{drawwatch.EventTest, drawwatch.EventDigest} {
+		if _, why := r.Release(drawwatch.Event{Type: ty}, "team", night); why != "" {
+			t.Errorf("%s event held (%q)", ty, why)
+		}
+	}
+}
