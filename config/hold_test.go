@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	_ "time/tzdata" // America/Toronto without a system zone database
 
 	"github.com/drawwatch/drawwatch"
 )

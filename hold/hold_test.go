@@ -3,6 +3,7 @@ package hold
 import (
 	"testing"
 	"time"
+	_ "time/tzdata" // America/Toronto without a system zone database
 
 	"github.com/drawwatch/drawwatch"
 	"github.com/robfig/cron/v3"

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	_ "time/tzdata" // America/Toronto without a system zone database
 
 	"github.com/drawwatch/drawwatch"
 	"github.com/drawwatch/drawwatch/hold"
