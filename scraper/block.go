@@ -1,5 +1,7 @@
 package scraper
 
+import "unsafe"
+
 // blockMarkers are phrases only a bot-check page carries. The site's bot
 // manager (Radware, serving captcha images from perfdrive.com) answers with
 // HTTP 200, so the body is the only evidence. Matched case-insensitively.
@@ -21,7 +23,9 @@ func IsBlockPage(data []byte) bool {
 	if len(data) > blockScanLimit {
 		data = data[:blockScanLimit]
 	}
-	text := string(data)
+	// read in place: string(data) copied the first 64 KiB of every page
+	// parsed, and the markers are only looked for (data is not changed)
+	text := unsafe.String(unsafe.SliceData(data), len(data))
 	for _, m := range blockMarkers {
 		if containsFold(text, m) {
 			return true
