@@ -15,19 +15,21 @@ var (
 	// Three regexps, any of which may match: as one alternation the
 	// program is too large for the backtracker, and the slower NFA took
 	// its place on every sentence.
-	reIssued = []*regexp.Regexp{
-		regexp.MustCompile(`(?i)\b(?:issued|issuance of|conducted (?:a|two|three|\w+ separate) [\w ]*draws?)\b[^.]{0,160}?\b(?:invitations?|notifications?|NOIs?|ITAs?)\b`),
-		regexp.MustCompile(`(?i)\b(?:invitations?|notifications?|NOIs?|ITAs?)\b(?: to apply| of interest)?(?: \([A-Z]+\))?(?: were| was| have been| has been)? issued\b`),
-		regexp.MustCompile(`(?i)\bissued\b[^.]{0,40}\b(?:draws?)\b`),
+	reIssued = []*wordRegexp{
+		newWordRegexp(`(?i)`, "ic", `(?:issued|issuance of|conducted (?:a|two|three|\w+ separate) [\w ]*draws?)\b[^.]{0,160}?\b(?:invitations?|notifications?|NOIs?|ITAs?)\b`),
+		newWordRegexp(`(?i)`, "in", `(?:invitations?|notifications?|NOIs?|ITAs?)\b(?: to apply| of interest)?(?: \([A-Z]+\))?(?: were| was| have been| has been)? issued\b`),
+		newWordRegexp(`(?i)`, "i", `issued\b[^.]{0,40}\b(?:draws?)\b`),
 	}
 	// the program inviting in other words: "we invited 412 candidates",
 	// "the OINP sent invitations", "1,057 candidates were invited"
-	reInvited = regexp.MustCompile(`(?i)\b(?:we|OINP|the program)\s+(?:has\s+|have\s+)?(?:invited|sent)\b[^.]{0,80}?\b(?:candidates|invitations?|notifications?|applicants|people|NOIs?|ITAs?)\b|\b\d[\d,]*\s+(?:candidates|applicants|people)\b[^.]{0,60}?\b(?:were|have been|was)\s+invited\b`)
+	reInvited = newWordRegexp(`(?i)`, "wot0123456789",
+		`(?:we|OINP|the program)\s+(?:has\s+|have\s+)?(?:invited|sent)\b[^.]{0,80}?\b(?:candidates|invitations?|notifications?|applicants|people|NOIs?|ITAs?)\b`,
+		`\d[\d,]*\s+(?:candidates|applicants|people)\b[^.]{0,60}?\b(?:were|have been|was)\s+invited\b`)
 	// sentences that state a rule rather than a draw's band
 	reNotBand = regexp.MustCompile(`(?i)\b(?:maintain|required minimum|will|as long as)\b`)
 	// "Candidates in agriculture-related occupations with a score ..."
-	reSentenceCategory = regexp.MustCompile(`(?i)\bcandidates in ((?:[\w-]+ ){0,4}occupations)\b|\bfor candidates with ((?:[\w-]+ ){0,8}experience)\b`)
-	reOnDate           = regexp.MustCompile(`(?i)\bon ` + monthPattern + `\s+\d{1,2}`)
+	reSentenceCategory = newWordRegexp(`(?i)`, "cf", `candidates in ((?:[\w-]+ ){0,4}occupations)\b`, `for candidates with ((?:[\w-]+ ){0,8}experience)\b`)
+	reOnDate           = newWordRegexp(`(?i)`, "o", `on `+monthPattern+`\s+\d{1,2}`)
 	rePortalSearch     = regexp.MustCompile(`(?i)portal search:\s*`)
 	reProfilesBetween  = regexp.MustCompile(`(?i)(?:profiles?|expressions? of interest|EOIs?)\b[^.]{0,80}?\b(?:created|submitted|scored|registered)\b[^.]{0,60}?\bbetween ([A-Za-z]+ \d{1,2},? \d{4}) and ([A-Za-z]+ \d{1,2},? \d{4})|profile submitted:\s*([A-Za-z]+ \d{1,2},? \d{4}) to ([A-Za-z]+ \d{1,2},? \d{4})`)
 	reProfilesBy       = regexp.MustCompile(`(?i)(?:profiles?|expressions? of interest|EOIs?)\b[^.]{0,80}?\b(?:created|submitted|scored|registered|attested to)\b[^.]{0,40}?\bby ([A-Za-z]+ \d{1,2},? \d{4})`)

@@ -145,32 +145,7 @@ type bandAt struct {
 // reAndBand is where a further band may follow one already read, with no
 // score word of its own: "a score of 50 and above under the Foreign
 // Worker stream, and 80 and above under the International Student stream".
-// andBands returns its matches; it runs anchored, at word starts only.
-var reAndBand = regexp.MustCompile(`(?i)^(?:and|while|but|with)\b(?:\s+(?:a|the|score|scores|of|minimum))*`)
-
-// andBands is reAndBand.FindAllStringIndex(s, -1) for the unanchored form
-// (`\b(?:and|...`). Unanchored, the regexp tried every byte of every
-// sentence with a band; anchored, it runs only where a word starts with
-// a, b or w (the first letters of its words, which fold to no other
-// letter), which is where every match starts.
-func andBands(s string) [][]int {
-	var out [][]int
-	for at := 0; at < len(s); at++ {
-		if at > 0 && isWordByte(s[at-1]) {
-			continue // no word starts here (\b)
-		}
-		switch s[at] | 0x20 {
-		case 'a', 'b', 'w':
-		default:
-			continue
-		}
-		if m := reAndBand.FindStringIndex(s[at:]); m != nil {
-			out = append(out, []int{at, at + m[1]})
-			at += m[1] - 1 // matches do not overlap
-		}
-	}
-	return out
-}
+var reAndBand = newWordRegexp(`(?i)`, "abw", `(?:and|while|but|with)\b(?:\s+(?:a|the|score|scores|of|minimum))*`)
 
 // reNotAScoreWord is a score word that is no draw's score: "an official
 // language score of CLB 5 or higher".
@@ -192,7 +167,7 @@ func bandsIn(s string) []bandAt {
 		if len(out) > 0 {
 			// after a band, "and 80 and above" is a band too
 			if ands == nil {
-				ands = andBands(s)
+				ands = reAndBand.FindAllStringSubmatchIndex(s, -1)
 			}
 			for len(ands) > 0 && ands[0][0] < from {
 				ands = ands[1:]
@@ -371,7 +346,7 @@ func openPrefix(s string) bool { return reOpenPrefix.MatchString(s) }
 // and, soon after, a number. The accounting step compares these with the
 // bands read, so a band written in a form bandsIn does not know still
 // reaches the reader.
-var reLooseScore = regexp.MustCompile(`(?i)\b(?:scores?|scored|scoring|CRS|points)\b[^.;\d]{0,50}?\b(\d{2,3})\b([^.;]{0,16})`)
+var reLooseScore = newWordRegexp(`(?i)`, "scp", `(?:scores?|scored|scoring|CRS|points)\b[^.;\d]{0,50}?\b(\d{2,3})\b([^.;]{0,16})`)
 
 var reNotAScore = regexp.MustCompile(`(?i)^(?:st|nd|rd|th)?,?\s*(?:\d{4}|months?|days?|years?|hours?|%|per ?cent|invitations?|notifications?|candidates|NOIs?|ITAs?|applicants|profiles)\b`)
 

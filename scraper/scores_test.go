@@ -10,30 +10,52 @@ import (
 	"github.com/drawwatch/drawwatch/internal/realpages"
 )
 
-// reAndBandUnanchored is the form andBands stands for.
-var reAndBandUnanchored = regexp.MustCompile(`(?i)\b(?:and|while|but|with)\b(?:\s+(?:a|the|score|scores|of|minimum))*`)
+// wordRegexps are every wordRegexp the parser uses, by name.
+var wordRegexps = map[string]*wordRegexp{
+	"reAndBand": reAndBand, "reIssued[0]": reIssued[0], "reIssued[1]": reIssued[1],
+	"reIssued[2]": reIssued[2], "reInvited": reInvited, "reSentenceCategory": reSentenceCategory,
+	"reOnDate": reOnDate, "reLooseScore": reLooseScore,
+}
 
-// TestAndBandsMatchesRegexp: the word-start scan finds exactly the
-// unanchored regexp's matches, on crafted sentences and on every real page.
-func TestAndBandsMatchesRegexp(t *testing.T) {
+// TestWordRegexpsMatchUnanchored: each wordRegexp, run at word starts,
+// finds exactly what its unanchored pattern finds, on crafted sentences
+// (odd case folds, word edges, non-ASCII) and on every real page's text
+// and sentences.
+func TestWordRegexpsMatchUnanchored(t *testing.T) {
 	texts := []string{
 		"", "and", "AND", "band and", "sand and the score of 80", "and a score of 50 And The Minimum",
 		"a score of 50 and above, and 80 and above", "while scores of 60, but the minimum with 70",
 		"withdrawn; andante; _and and_ and", "é and écoles andé wand with\tthe  score",
-		"and scores", "and another", "Bwith with\nof", "ſcore and ſcore",
+		"and scores", "and another", "Bwith with\nof", "ſcore and ſcore of 77", "xſcores of 88 points",
+		"We issued 1,063 invitations", "we iſſued 12 invitations in a draw", "ITAs were issued on May 5",
+		"The OINP has sent 40 notifications", "1,057 candidates were invited", "x1,057 candidates were invited",
+		"Candidates in agriculture-related occupations with a score", "for candidates with in-demand skills experience",
+		"On January 5, 2024 and on Feb. 12", "upon January 5", "CRS scores of 45 and points 60 to 70", "Kelvin \u212a scores 55",
+		"conducted two separate targeted draws and issued invitations",
 	}
 	if real, _ := realpages.Optional(t); real != "" {
 		files, _ := filepath.Glob(filepath.Join(real, "ontario.ca", "*", "*"))
 		for _, f := range files {
 			if data, err := os.ReadFile(f); err == nil {
-				texts = append(texts, string(data))
+				texts = append(texts, string(data), NormalizeSpace(string(data)))
 			}
 		}
 	}
-	for _, s := range texts {
-		want := reAndBandUnanchored.FindAllStringIndex(s, -1)
-		if got := andBands(s); !reflect.DeepEqual(got, want) {
-			t.Errorf("andBands(%.60q) = %v, want %v", s, got, want)
+	for name, w := range wordRegexps {
+		ref := regexp.MustCompile(w.src)
+		for _, s := range texts {
+			if got, want := w.FindAllStringSubmatchIndex(s, -1), ref.FindAllStringSubmatchIndex(s, -1); !reflect.DeepEqual(got, want) {
+				t.Errorf("%s.FindAll(%.60q) = %v, want %v", name, s, got, want)
+			}
+			if got, want := w.FindStringSubmatch(s), ref.FindStringSubmatch(s); !reflect.DeepEqual(got, want) {
+				t.Errorf("%s.FindStringSubmatch(%.60q) = %q, want %q", name, s, got, want)
+			}
+			if got, want := w.FindStringIndex(s), ref.FindStringIndex(s); !reflect.DeepEqual(got, want) {
+				t.Errorf("%s.FindStringIndex(%.60q) = %v, want %v", name, s, got, want)
+			}
+			if got, want := w.MatchString(s), ref.MatchString(s); got != want {
+				t.Errorf("%s.MatchString(%.60q) = %v, want %v", name, s, got, want)
+			}
 		}
 	}
 }
