@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/drawwatch/drawwatch/internal/realpages"
@@ -18,10 +19,32 @@ var wordRegexps = map[string]*wordRegexp{
 }
 
 // TestWordRegexpsMatchUnanchored: each wordRegexp, run at word starts,
-// finds exactly what its unanchored pattern finds, on crafted sentences
-// (odd case folds, word edges, non-ASCII) and on every real page's text
-// and sentences.
+// finds exactly what its unanchored pattern finds (equivalenceTexts).
 func TestWordRegexpsMatchUnanchored(t *testing.T) {
+	texts := equivalenceTexts(t)
+	for name, w := range wordRegexps {
+		ref := regexp.MustCompile(w.src)
+		for _, s := range texts {
+			if got, want := w.FindAllStringSubmatchIndex(s, -1), ref.FindAllStringSubmatchIndex(s, -1); !reflect.DeepEqual(got, want) {
+				t.Errorf("%s.FindAll(%.60q) = %v, want %v", name, s, got, want)
+			}
+			if got, want := w.FindStringSubmatch(s), ref.FindStringSubmatch(s); !reflect.DeepEqual(got, want) {
+				t.Errorf("%s.FindStringSubmatch(%.60q) = %q, want %q", name, s, got, want)
+			}
+			if got, want := w.FindStringIndex(s), ref.FindStringIndex(s); !reflect.DeepEqual(got, want) {
+				t.Errorf("%s.FindStringIndex(%.60q) = %v, want %v", name, s, got, want)
+			}
+			if got, want := w.MatchString(s), ref.MatchString(s); got != want {
+				t.Errorf("%s.MatchString(%.60q) = %v, want %v", name, s, got, want)
+			}
+		}
+	}
+}
+
+// equivalenceTexts are crafted sentences (odd case folds, word edges,
+// non-ASCII) and every real page's text, raw and normalized, for the tests
+// that a faster form finds what the plain one does.
+func equivalenceTexts(t *testing.T) []string {
 	texts := []string{
 		"", "and", "AND", "band and", "sand and the score of 80", "and a score of 50 And The Minimum",
 		"a score of 50 and above, and 80 and above", "while scores of 60, but the minimum with 70",
@@ -41,21 +64,21 @@ func TestWordRegexpsMatchUnanchored(t *testing.T) {
 			}
 		}
 	}
-	for name, w := range wordRegexps {
-		ref := regexp.MustCompile(w.src)
-		for _, s := range texts {
-			if got, want := w.FindAllStringSubmatchIndex(s, -1), ref.FindAllStringSubmatchIndex(s, -1); !reflect.DeepEqual(got, want) {
-				t.Errorf("%s.FindAll(%.60q) = %v, want %v", name, s, got, want)
-			}
-			if got, want := w.FindStringSubmatch(s), ref.FindStringSubmatch(s); !reflect.DeepEqual(got, want) {
-				t.Errorf("%s.FindStringSubmatch(%.60q) = %q, want %q", name, s, got, want)
-			}
-			if got, want := w.FindStringIndex(s), ref.FindStringIndex(s); !reflect.DeepEqual(got, want) {
-				t.Errorf("%s.FindStringIndex(%.60q) = %v, want %v", name, s, got, want)
-			}
-			if got, want := w.MatchString(s), ref.MatchString(s); got != want {
-				t.Errorf("%s.MatchString(%.60q) = %v, want %v", name, s, got, want)
-			}
+	return texts
+}
+
+// TestFindStreamsOnePass: findStreams finds what streamsIn with indexFold
+// (a scan per key) finds.
+func TestFindStreamsOnePass(t *testing.T) {
+	texts := append(equivalenceTexts(t), "HCP stream and (HCP) in-Demand", "the Foreign worker and foreign WORKER",
+		"Masters and PhD graduate, phd graduate", "entrepreneu", "hcp", "French Speaking Skilled Workers", "(hcp)")
+	for _, text := range texts {
+		// sentence by sentence too: a whole page names each stream early
+		texts = append(texts, strings.Split(text, ". ")...)
+	}
+	for _, s := range texts {
+		if got, want := findStreams(s), streamsIn(s, false, indexFold); !reflect.DeepEqual(got, want) {
+			t.Errorf("findStreams(%.60q) = %v, want %v", s, got, want)
 		}
 	}
 }

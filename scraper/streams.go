@@ -39,19 +39,66 @@ func InvitationKind(slug drawwatch.Stream) (invitation, scoreKind string) {
 	return slug.Kinds()
 }
 
-// findStreams returns the streams s names, in the order they first appear.
+// findStreams returns the streams s names, in the order they first appear:
+// streamsIn(s, false, indexFold), in one pass over s. It runs on nearly
+// every sentence, several times; twenty indexFold scans (one per key) were
+// a twentieth of BenchmarkParseUpdates2024.
 func findStreams(s string) []drawwatch.Stream {
-	return streamsIn(s, false, indexFold)
+	var first [maxStreams]int // per stream, 1 + the first place a key of it starts
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		for _, k := range keysByFirst[c] {
+			// as indexFold: the rest compared case-insensitively, same length
+			if first[k.stream] == 0 && i+1+len(k.rest) <= len(s) && strings.EqualFold(s[i+1:i+1+len(k.rest)], k.rest) {
+				first[k.stream] = i + 1
+			}
+		}
+	}
+	var buf [maxStreams]streamHit // on the stack: one call per sentence, several times
+	hits := buf[:0]
+	for i, st := range drawwatch.Streams {
+		if first[i] > 0 {
+			hits = append(hits, streamHit{first[i] - 1, st.Slug})
+		}
+	}
+	return inOrder(hits)
+}
+
+// maxStreams bounds drawwatch.Streams for findStreams' array.
+const maxStreams = 32
+
+// streamKey is a key of stream number stream (in drawwatch.Streams) less
+// its first byte.
+type streamKey struct {
+	stream int
+	rest   string
+}
+
+// keysByFirst lists the stream keys by their first byte (lower-case).
+var keysByFirst = func() (t [256][]streamKey) {
+	if len(drawwatch.Streams) > maxStreams {
+		panic("scraper: more streams than maxStreams")
+	}
+	for i, st := range drawwatch.Streams {
+		for _, k := range st.Keys {
+			t[k[0]] = append(t[k[0]], streamKey{i, k[1:]})
+		}
+	}
+	return t
+}()
+
+type streamHit struct {
+	at   int
+	slug drawwatch.Stream
 }
 
 // streamsIn returns the streams whose keys (or, with bare, whose bare
 // names) index finds in text, in the order they first appear.
 func streamsIn(text string, bare bool, index func(s, key string) int) []drawwatch.Stream {
-	type hit struct {
-		at   int
-		slug drawwatch.Stream
-	}
-	var hits []hit
+	var hits []streamHit
 	for _, st := range drawwatch.Streams {
 		keys := st.Keys
 		if bare {
@@ -64,9 +111,15 @@ func streamsIn(text string, bare bool, index func(s, key string) int) []drawwatc
 			}
 		}
 		if at >= 0 {
-			hits = append(hits, hit{at, st.Slug})
+			hits = append(hits, streamHit{at, st.Slug})
 		}
 	}
+	return inOrder(hits)
+}
+
+// inOrder sorts hits by place, ties in drawwatch.Streams order, and returns
+// their streams.
+func inOrder(hits []streamHit) []drawwatch.Stream {
 	// insertion sort: at most nine hits
 	for i := 1; i < len(hits); i++ {
 		for j := i; j > 0 && hits[j].at < hits[j-1].at; j-- {
