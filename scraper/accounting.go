@@ -44,13 +44,10 @@ func (a *accounts) usePending() {
 // no draw took.
 func (a *accounts) unparsed(draws []drawwatch.Draw) []string {
 	have := map[drawwatch.Stream]bool{}
-	codes := map[string]bool{}
 	for _, d := range draws {
 		have[d.Stream] = true
-		for _, n := range d.NOCs {
-			codes[n.Code] = true
-		}
 	}
+	codes := &drawCodes{draws: draws}
 	out := []string{}
 	for ii, it := range a.items {
 		switch it.kind {
@@ -71,14 +68,34 @@ func (a *accounts) unparsed(draws []drawwatch.Draw) []string {
 	return out
 }
 
+// drawCodes are the NOC codes of draws, as a set made on the first
+// lookup: few sentences write codes inline, and the set of every code of
+// a draw with long lists was a twentieth of the parse's bytes.
+type drawCodes struct {
+	draws []drawwatch.Draw
+	set   map[string]bool
+}
+
+func (c *drawCodes) has(code string) bool {
+	if c.set == nil {
+		c.set = map[string]bool{}
+		for _, d := range c.draws {
+			for _, n := range d.NOCs {
+				c.set[n.Code] = true
+			}
+		}
+	}
+	return c.set[code]
+}
+
 // uncovered reports a sentence that says more about who was invited than
 // the draws hold.
 // reported says the sentence reports an issuance (item.reports).
-func (a *accounts) uncovered(ref sentenceRef, s string, reported bool, have map[drawwatch.Stream]bool, codes map[string]bool) bool {
+func (a *accounts) uncovered(ref sentenceRef, s string, reported bool, have map[drawwatch.Stream]bool, codes *drawCodes) bool {
 	return a.saysMore(ref, s, reported, have, codes) && !statesRule(s)
 }
 
-func (a *accounts) saysMore(ref sentenceRef, s string, reported bool, have map[drawwatch.Stream]bool, codes map[string]bool) bool {
+func (a *accounts) saysMore(ref sentenceRef, s string, reported bool, have map[drawwatch.Stream]bool, codes *drawCodes) bool {
 	if looseScores(s) > a.bands[ref] {
 		return true
 	}
@@ -96,7 +113,7 @@ func (a *accounts) saysMore(ref sentenceRef, s string, reported bool, have map[d
 		return false // no draw: codes alone do not say one was missed
 	}
 	for _, c := range inlineNOCsAt(s) {
-		if !codes[c.noc.Code] {
+		if !codes.has(c.noc.Code) {
 			return true
 		}
 	}
