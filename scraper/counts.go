@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/drawwatch/drawwatch"
@@ -87,18 +88,35 @@ func countMatches(s string) [][]int {
 
 // followedBy reports whether w (lower-case) occurs in s, in any case,
 // with a next byte that ok accepts.
+// It searches s in place (indexFold) rather than a lower-cased copy, which
+// was most of the parse's strings.ToLower bytes; the byte ok sees is still
+// the lower-cased text's.
 func followedBy(s, w string, ok func(byte) bool) bool {
-	lower := strings.ToLower(s)
 	for {
-		i := strings.Index(lower, w)
-		if i < 0 || i+len(w) >= len(lower) {
+		i := indexFold(s, w)
+		if i < 0 || i+len(w) >= len(s) {
 			return false
 		}
-		lower = lower[i+len(w):]
-		if ok(lower[0]) {
+		s = s[i+len(w):]
+		if ok(lowerFirstByte(s)) {
 			return true
 		}
 	}
+}
+
+// lowerFirstByte is strings.ToLower(s)[0] for a non-empty s, without the
+// copy ("K", the Kelvin sign, lowers to "k"; an invalid byte to U+FFFD).
+func lowerFirstByte(s string) byte {
+	if c := s[0]; c < utf8.RuneSelf {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		return c
+	}
+	r, _ := utf8.DecodeRuneInString(s)
+	var buf [utf8.UTFMax]byte
+	utf8.EncodeRune(buf[:], unicode.ToLower(r))
+	return buf[0]
 }
 
 // assignCounts sets Invitations where the text ties a count to one draw: a

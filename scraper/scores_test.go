@@ -1,6 +1,7 @@
 package scraper
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -79,6 +80,42 @@ func TestFindStreamsOnePass(t *testing.T) {
 	for _, s := range texts {
 		if got, want := findStreams(s), streamsIn(s, false, indexFold); !reflect.DeepEqual(got, want) {
 			t.Errorf("findStreams(%.60q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
+// followedByLowered is followedBy as it was: on a lower-cased copy.
+func followedByLowered(s, w string, ok func(byte) bool) bool {
+	lower := strings.ToLower(s)
+	for {
+		i := strings.Index(lower, w)
+		if i < 0 || i+len(w) >= len(lower) {
+			return false
+		}
+		lower = lower[i+len(w):]
+		if ok(lower[0]) {
+			return true
+		}
+	}
+}
+
+// TestFollowedByInPlace: followedBy answers as on a lower-cased copy, for
+// the bytes after the word (odd folds and invalid UTF-8 included).
+func TestFollowedByInPlace(t *testing.T) {
+	texts := append(equivalenceTexts(t), "issued \u212a", "ISSUED \u0130x", "issued \xff", "Issued É", "issued A", "and 5", "AND x and 7")
+	for _, text := range texts {
+		texts = append(texts, strings.Split(text, ". ")...)
+	}
+	// ok refusing every byte walks all the matches: the same bytes seen
+	// in the same order give the same answer for any ok
+	for _, s := range texts {
+		for _, w := range []string{"ued ", "and "} {
+			var got, want []byte
+			followedBy(s, w, func(b byte) bool { got = append(got, b); return false })
+			followedByLowered(s, w, func(b byte) bool { want = append(want, b); return false })
+			if !bytes.Equal(got, want) {
+				t.Errorf("followedBy(%.60q, %q) saw %q, want %q", s, w, got, want)
+			}
 		}
 	}
 }
