@@ -412,12 +412,19 @@ func (x *drawExtractor) finish(text string) {
 		}
 		return true
 	})
+	within := 0
+	if deadline == "" {
+		within = deadlineWithinDays(x.items)
+	}
 	targeted := containsFold(text, "targeted")
 	for i := range x.draws {
 		d := &x.draws[i]
 		d.ProfilesFrom, d.ProfilesTo, d.Deadline = from, to, deadline
 		if d.Date == "" {
 			d.Date = x.b.posted
+		}
+		if within > 0 {
+			d.Deadline = addDays(d.Date, within) // counted from the invitation, the draw's date
 		}
 		if targeted {
 			d.Notes = joinNote(d.Notes, "targeted draw")

@@ -71,6 +71,23 @@ func TestCalendarOnRealPage(t *testing.T) {
 	if got != len(want) {
 		t.Errorf("%d profile-window events, want %d", got, len(want))
 	}
+	// Its deadlines are stated relative to the invitation ("within 17
+	// calendar days from the date we issued the invitation"): one "Apply
+	// by" event per draw, on the day the parser counted.
+	deadlines := 0
+	for _, d := range draws {
+		if d.Deadline == "" {
+			continue
+		}
+		deadlines++
+		e, ok := events["deadline."+d.AnnouncementID+"."+drawwatch.Slug(d.Key())+"@drawwatch"]
+		if !ok || e.start.Format(time.DateOnly) != d.Deadline || !strings.HasPrefix(e.summary, "Apply by: ") {
+			t.Errorf("draw %s %s: deadline %s has event %+v (found %v)", d.AnnouncementID, d.Key(), d.Deadline, e, ok)
+		}
+	}
+	if deadlines == 0 {
+		t.Error("no draw on the 2026 page has a deadline, though its announcements state one")
+	}
 
 	rec := getWith(t, h, "/feed.atom")
 	feed, err := gofeed.NewParser().ParseString(rec.Body.String())
