@@ -9,23 +9,6 @@ import (
 	"github.com/drawwatch/drawwatch"
 )
 
-// DrawKeys gives each draw of an announcement a key unique within it: the
-// draw's Key, with "#2", "#3" ... for repeats, which a page may hold when
-// two draws share date, stream and category.
-func DrawKeys(draws []drawwatch.Draw) []string {
-	keys := make([]string, len(draws))
-	seen := make(map[string]int, len(draws))
-	for i, d := range draws {
-		k := d.Key()
-		seen[k]++
-		if n := seen[k]; n > 1 {
-			k += "#" + strconv.Itoa(n)
-		}
-		keys[i] = k
-	}
-	return keys
-}
-
 func intString(p *int) string {
 	if p == nil {
 		return ""
@@ -76,12 +59,12 @@ func Diff(old, cur drawwatch.Announcement) []drawwatch.FieldChange {
 	add("posted", old.Posted, cur.Posted)
 	add("kind", string(old.Kind), string(cur.Kind))
 
-	oldKeys := DrawKeys(old.Draws)
+	oldKeys := drawwatch.DrawKeys(old.Draws)
 	oldByKey := make(map[string]drawwatch.Draw, len(old.Draws))
 	for i, d := range old.Draws {
 		oldByKey[oldKeys[i]] = d
 	}
-	curKeys := DrawKeys(cur.Draws)
+	curKeys := drawwatch.DrawKeys(cur.Draws)
 	for i, d := range cur.Draws {
 		k := curKeys[i]
 		o, ok := oldByKey[k]

@@ -54,7 +54,7 @@ type StoredDraw struct {
 	AnnID      string
 	PageURL    string // of its announcement, without fragment
 	PageKind   drawwatch.PageKind
-	Key        string // unique within its announcement (DrawKeys)
+	Key        string // unique within its announcement (drawwatch.DrawKeys)
 	Draw       drawwatch.Draw
 	MergedInto int64 // the updates draw this table row is linked to; 0 for none
 	Removed    bool  // its announcement is marked removed

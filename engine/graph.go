@@ -107,7 +107,7 @@ func (g *graph) isRemoved(n *node) bool {
 // the draws it added, in page order.
 func (g *graph) setDraws(p Page, row int64, a drawwatch.Announcement) []*node {
 	ak := annKey{p.URL, a.ID}
-	keys := DrawKeys(a.Draws)
+	keys := drawwatch.DrawKeys(a.Draws)
 	keep := make(map[string]bool, len(keys))
 	var added []*node
 	for i, d := range a.Draws {
@@ -249,7 +249,7 @@ func ambiguity(r *node, cands []*node) string {
 // each merged with the table row linked to it, if any.
 func (g *graph) mergeLinked(pageURL, annID string, draws []drawwatch.Draw) []drawwatch.Draw {
 	out := slices.Clone(draws)
-	for i, k := range DrawKeys(draws) {
+	for i, k := range drawwatch.DrawKeys(draws) {
 		if n := g.byKey[drawKey{annKey{pageURL, annID}, k}]; n != nil {
 			if t := g.partner(n.ID); t != nil {
 				out[i] = MergeDraws(out[i], t.Draw)

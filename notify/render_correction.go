@@ -18,26 +18,10 @@ type correction struct {
 
 func (c *correction) addedNOC(code string) bool { return c != nil && c.addedNOCs[code] }
 
-// drawKeys gives each draw the key its field changes are prefixed with:
-// Draw.Key, with "#2", "#3" ... for repeats (as the store's diff does).
-func drawKeys(draws []drawwatch.Draw) []string {
-	keys := make([]string, len(draws))
-	seen := make(map[string]int, len(draws))
-	for i, d := range draws {
-		k := d.Key()
-		seen[k]++
-		if n := seen[k]; n > 1 {
-			k += "#" + strconv.Itoa(n)
-		}
-		keys[i] = k
-	}
-	return keys
-}
-
 // corrections pairs each draw of an with what its field changes say it
 // was before; a draw no change names gets a correction with nothing moved.
 func corrections(an *drawwatch.Announcement, fields []drawwatch.FieldChange) []*correction {
-	keys := drawKeys(an.Draws)
+	keys := drawwatch.DrawKeys(an.Draws)
 	out := make([]*correction, len(an.Draws))
 	for i, dr := range an.Draws {
 		c := &correction{old: dr}

@@ -176,7 +176,7 @@ func (w *writer) version(ctx context.Context, row int64, a drawwatch.Announcemen
 // rows by key. Draws gone from the announcement are deleted: their history
 // lives in announcement_versions.
 func (w *writer) syncDraws(ctx context.Context, annRow int64, draws []drawwatch.Draw, hadDraws bool) (map[string]int64, error) {
-	keys := engine.DrawKeys(draws)
+	keys := drawwatch.DrawKeys(draws)
 	stored := map[string]int64{}
 	var err error
 	if hadDraws { // a new announcement has none yet
