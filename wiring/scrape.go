@@ -23,18 +23,9 @@ func (a *App) ScrapeOnce(ctx context.Context, st *store.Store, out, warn io.Writ
 	}
 	defer release()
 	ctx = held
-	router, route, err := a.routing()
+	router, rep, err := a.printedPass(ctx, st, out, false)
 	if err != nil {
 		return err
-	}
-	before, _, err := st.Counts(ctx)
-	if err != nil {
-		return err
-	}
-	rep := a.Runner(st, route, nil).RunOnce(ctx, false)
-	output.Pass(out, rep, false, route)
-	if before == 0 {
-		output.FirstPass(out, rep, a.Config.Store.BacklogDays)
 	}
 	if lost := daemon.LeaseLost(ctx); lost != nil {
 		return lost
@@ -63,18 +54,9 @@ func (a *App) DryRun(ctx context.Context, out io.Writer) error {
 		return err
 	}
 	defer cleanup()
-	router, route, err := a.routing()
+	router, rep, err := a.printedPass(ctx, st, out, true)
 	if err != nil {
 		return err
-	}
-	before, _, err := st.Counts(ctx)
-	if err != nil {
-		return err
-	}
-	rep := a.Runner(st, route, nil).RunOnce(ctx, false)
-	output.Pass(out, rep, true, route)
-	if before == 0 {
-		output.FirstPass(out, rep, a.Config.Store.BacklogDays)
 	}
 	due, err := st.Alerts(ctx, drawwatch.AlertPending)
 	if err != nil {
@@ -100,4 +82,24 @@ func passFailure(rep watch.Report) error {
 		return nil
 	}
 	return fmt.Errorf("not every source was read:\n  %s", strings.ReplaceAll(rep.Err().Error(), "\n", "\n  "))
+}
+
+// printedPass runs one pass over every source and prints its summary (and,
+// on a new store, that history was recorded silently); it returns the
+// router the pass's alerts were routed by.
+func (a *App) printedPass(ctx context.Context, st *store.Store, out io.Writer, dryRun bool) (*notify.Router, watch.Report, error) {
+	router, route, err := a.routing()
+	if err != nil {
+		return nil, watch.Report{}, err
+	}
+	before, _, err := st.Counts(ctx)
+	if err != nil {
+		return nil, watch.Report{}, err
+	}
+	rep := a.Runner(st, route, nil).RunOnce(ctx, false)
+	output.Pass(out, rep, dryRun, route)
+	if before == 0 {
+		output.FirstPass(out, rep, a.Config.Store.BacklogDays)
+	}
+	return router, rep, nil
 }
