@@ -2,6 +2,7 @@ package notify
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -160,6 +161,8 @@ func TestChannelsRenderEveryEventType(t *testing.T) {
 		"dead_alerts": {Type: drawwatch.EventDeadAlerts, Target: "office", Message: "HTTP 404"},
 		"summary":     {Type: drawwatch.EventSummary, Message: "312 new announcements on https://www.ontario.ca/page/x: see the status page"},
 		"test":        {Type: drawwatch.EventTest, Message: "drawwatch test message"},
+		"digest": {Type: drawwatch.EventDigest, DetectedAt: time.Date(2026, 6, 11, 12, 0, 0, 0, time.UTC),
+			Digest: []drawwatch.Event{news, hcpFeb6Event()}},
 	}
 	for name, ev := range events {
 		t.Run(name, func(t *testing.T) {
@@ -180,6 +183,13 @@ func TestChannelsRenderEveryEventType(t *testing.T) {
 			embed := DiscordPayload(d)["embeds"].([]any)[0].(map[string]any)
 			if embed["title"] == "" {
 				t.Errorf("discord: no title: %v", embed)
+			}
+			if ev.Type == drawwatch.EventDigest {
+				held := news.Announcement.Title
+				if !strings.Contains(string(card), held) || !strings.Contains(strings.Join(msgs, "\n"), held) ||
+					!strings.Contains(fmt.Sprint(embed["description"]), held) {
+					t.Errorf("digest: a target lacks the held item %q", held)
+				}
 			}
 			body, err := marshalJSON(NewWebhookPayload(a, time.UTC))
 			if err != nil || !strings.Contains(string(body), `"event":"`+string(ev.Type)+`"`) {
